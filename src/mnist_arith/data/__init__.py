@@ -1,0 +1,1 @@
+"""Dataset builders: vocabulary, queries, splits, digits, glyphs, rendering, streaming."""

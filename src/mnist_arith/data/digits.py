@@ -1,0 +1,266 @@
+"""Handwritten digit pools: full MNIST, a user's file or arrays, or the embedded subset."""
+
+import dataclasses
+import functools
+import os
+import pathlib
+import warnings
+
+import numpy as np
+
+EMBEDDED_DIGITS_PATH = pathlib.Path(__file__).with_name("embedded_digits.npz")
+"""5,000 real MNIST digits (400 train + 100 test per class) shipped with the package."""
+
+SOURCES = ("auto", "mnist", "embedded")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Digits:
+    """Training and test pools of 28x28 uint8 digit images with their labels.
+
+    The two pools never share an image: query images for training draw from
+    `train_images`, held-out evaluation can draw from `test_images`.
+
+    Attributes:
+        train_images: `[n, 28, 28]` uint8 images (0..255).
+        train_labels: `[n]` uint8 labels (0..9).
+        test_images: `[m, 28, 28]` uint8 images.
+        test_labels: `[m]` uint8 labels.
+        source: where the digits came from: `"mnist"`, `"embedded"`,
+            `"file"` or `"arrays"`.
+    """
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    source: str
+    _cache: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for pool in ("train", "test"):
+            images = _check_images(getattr(self, f"{pool}_images"), f"{pool}_images")
+            labels = _check_labels(
+                getattr(self, f"{pool}_labels"), len(images), f"{pool}_labels"
+            )
+            object.__setattr__(self, f"{pool}_images", images)
+            object.__setattr__(self, f"{pool}_labels", labels)
+
+    def __repr__(self) -> str:
+        return (
+            f"Digits(source={self.source!r}, train={len(self.train_labels)}, "
+            f"test={len(self.test_labels)})"
+        )
+
+    def pool(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Returns `(images, labels)` of the `"train"` or `"test"` pool."""
+        if name not in ("train", "test"):
+            raise ValueError(f"`pool` must be 'train' or 'test'. Received: pool={name!r}")
+        return getattr(self, f"{name}_images"), getattr(self, f"{name}_labels")
+
+    @classmethod
+    def from_arrays(
+        cls,
+        images: np.ndarray,
+        labels: np.ndarray,
+        test_images: np.ndarray | None = None,
+        test_labels: np.ndarray | None = None,
+        *,
+        test_fraction: float = 0.2,
+        seed: int = 0,
+    ) -> "Digits":
+        """Builds pools from arrays; without test arrays, splits off a test pool.
+
+        Args:
+            images: `[n, 28, 28]` images, uint8 0..255 or float 0..1.
+            labels: `[n]` integer labels 0..9.
+            test_images: optional `[m, 28, 28]` test images.
+            test_labels: optional `[m]` test labels.
+            test_fraction: without test arrays, the share of every class kept
+                apart as the test pool.
+            seed: the seed of that split.
+
+        Returns:
+            A `Digits` with `source="arrays"`.
+
+        Raises:
+            ValueError: for wrong shapes, value ranges or labels, or a
+                `test_fraction` outside (0, 1).
+        """
+        images = _check_images(images, "images")
+        labels = _check_labels(labels, len(images), "labels")
+        if (test_images is None) != (test_labels is None):
+            raise ValueError(
+                "Give both `test_images` and `test_labels`, or neither. Received: "
+                f"test_images is None={test_images is None}, "
+                f"test_labels is None={test_labels is None}"
+            )
+        if test_images is None:
+            if not 0 < test_fraction < 1:
+                raise ValueError(
+                    "`test_fraction` must lie in (0, 1). "
+                    f"Received: test_fraction={test_fraction!r}"
+                )
+            is_test = _stratified_mask(labels, test_fraction, seed)
+            images, test_images = images[~is_test], images[is_test]
+            labels, test_labels = labels[~is_test], labels[is_test]
+        return cls(images, labels, test_images, test_labels, source="arrays")
+
+
+def load_digits(
+    source: str | os.PathLike = "auto", *, download: bool = True
+) -> Digits:
+    """Loads handwritten digit pools, falling back to the embedded subset offline.
+
+    With `source="auto"` the full MNIST set is used when Keras has it cached
+    (`$KERAS_HOME/datasets/mnist.npz`) or, if `download` is true, can download
+    it; otherwise a one-line warning is issued and the 5,000 embedded digits
+    (4,000 train, 1,000 test, 500 of each class) are used. Results are cached,
+    so repeated calls are free.
+
+    Args:
+        source: `"auto"`, `"mnist"` (full MNIST or an error), `"embedded"`
+            (always offline), or the path of an `.npz` file with Keras'
+            layout (`x_train`, `y_train`, `x_test`, `y_test`).
+        download: whether `"auto"` and `"mnist"` may download MNIST.
+
+    Returns:
+        A `Digits` whose `source` says where the digits came from.
+
+    Raises:
+        ValueError: for an unknown source or a malformed file.
+        OSError: for `source="mnist"` when MNIST can be neither found nor
+            downloaded.
+
+    Example:
+    >>> digits = load_digits("embedded")
+    >>> digits
+    Digits(source='embedded', train=4000, test=1000)
+    >>> digits.train_images.shape, digits.train_images.dtype
+    ((4000, 28, 28), dtype('uint8'))
+    """
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and source not in SOURCES
+    ):
+        path = pathlib.Path(source)
+        if not path.is_file():
+            raise ValueError(
+                f"`source` must be one of {SOURCES} or the path of an .npz file. "
+                f"Received: source={str(source)!r}"
+            )
+        return _load_file(path.resolve())
+    if source == "embedded":
+        return _load_embedded()
+    cached = _mnist_cache_path()
+    if cached.is_file():
+        return _load_file(cached, source="mnist")
+    if download:
+        try:
+            return _download_mnist()
+        except Exception as error:  # noqa: BLE001 - any network failure falls back
+            if source == "mnist":
+                raise OSError(f"MNIST could not be downloaded: {error}") from error
+            reason = f"{type(error).__name__}"
+    else:
+        if source == "mnist":
+            raise OSError(f"MNIST is not cached at {cached} and download=False.")
+        reason = "download=False"
+    warnings.warn(
+        f"Full MNIST is unavailable ({reason}); using the 5,000 embedded digits.",
+        stacklevel=2,
+    )
+    return _load_embedded()
+
+
+def _mnist_cache_path() -> pathlib.Path:
+    if "KERAS_HOME" in os.environ:
+        home = pathlib.Path(os.environ["KERAS_HOME"])
+    else:
+        base = pathlib.Path.home()
+        home = (base if os.access(base, os.W_OK) else pathlib.Path("/tmp")) / ".keras"
+    return home / "datasets" / "mnist.npz"
+
+
+@functools.cache
+def _download_mnist() -> Digits:
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    return Digits(x_train, y_train, x_test, y_test, source="mnist")
+
+
+@functools.cache
+def _load_embedded() -> Digits:
+    return _load_file(EMBEDDED_DIGITS_PATH, source="embedded")
+
+
+@functools.cache
+def _load_file(path: pathlib.Path, source: str = "file") -> Digits:
+    with np.load(path, allow_pickle=False) as archive:
+        names = set(archive.files)
+        for layout in (
+            ("x_train", "y_train", "x_test", "y_test"),
+            ("train_images", "train_labels", "test_images", "test_labels"),
+        ):
+            if names.issuperset(layout):
+                arrays = [archive[name] for name in layout]
+                return Digits(*arrays, source=source)
+    raise ValueError(
+        "A digits file must hold `x_train`, `y_train`, `x_test`, `y_test`. "
+        f"Received: a file with arrays {sorted(names)}"
+    )
+
+
+def _check_images(images, name):
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
+        raise ValueError(
+            f"`{name}` must have shape [n, 28, 28] with n > 0. "
+            f"Received: {name}.shape={images.shape}"
+        )
+    if images.dtype.kind == "f":
+        if images.min() < 0 or images.max() > 1:
+            raise ValueError(
+                f"Float `{name}` must lie in [0, 1]. Received: values from "
+                f"{images.min()} to {images.max()}"
+            )
+        images = np.round(images * 255)
+    elif images.dtype.kind in "iu" and (images.min() < 0 or images.max() > 255):
+        raise ValueError(
+            f"Integer `{name}` must lie in [0, 255]. Received: values from "
+            f"{images.min()} to {images.max()}"
+        )
+    elif images.dtype.kind not in "iuf":
+        raise ValueError(f"`{name}` must be numeric. Received: dtype={images.dtype}")
+    images = np.ascontiguousarray(images, dtype=np.uint8)
+    images.setflags(write=False)
+    return images
+
+
+def _check_labels(labels, num_images, name):
+    labels = np.asarray(labels)
+    if labels.shape != (num_images,) or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"`{name}` must be {num_images} integer labels, one per image. "
+            f"Received: {name}.shape={labels.shape}, dtype={labels.dtype}"
+        )
+    missing = sorted(set(range(10)) - set(np.unique(labels).tolist()))
+    if labels.min() < 0 or labels.max() > 9 or missing:
+        raise ValueError(
+            f"`{name}` must hold every digit 0..9 and nothing else. Received: "
+            f"labels from {labels.min()} to {labels.max()}, missing {missing}"
+        )
+    labels = labels.astype(np.uint8)
+    labels.setflags(write=False)
+    return labels
+
+
+def _stratified_mask(labels, fraction, seed):
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(len(labels), dtype=bool)
+    for label in range(10):
+        rows = rng.permutation(np.flatnonzero(labels == label))
+        mask[rows[: max(1, int(round(fraction * len(rows))))]] = True
+    return mask

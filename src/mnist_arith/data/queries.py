@@ -1,0 +1,366 @@
+"""Arithmetic queries and their answers, built with NumPy and no Python loop."""
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from mnist_arith.data.vocabulary import (
+    COURSE_VOCABULARY,
+    MULTIPLICATION_VOCABULARY,
+    CharacterTable,
+    strings_from_codes,
+)
+
+OPERATORS = "+-*"
+"""The operators a query may use. `*` binds tighter than `+` and `-`."""
+
+PRESETS = {
+    "2021": {"max_value": 199, "operators": "-+", "padding": "left"},
+    "2021-three-digit": {"max_value": 999, "operators": "-+", "padding": "left"},
+    "2023": {"max_value": 99, "operators": "+-", "padding": "right"},
+    "2023-multiplication": {"max_value": 99, "operators": "*", "padding": "right"},
+}
+"""The course editions' formats, by name.
+
+- `"2021"`: the 2021/22 notebook. Operands 0..199, each left-padded to 3
+  characters (`'  7- 45'`), answers left-padded to 4 (`' -38'`), signs
+  enumerated as `['-', '+']`: 80,000 queries.
+- `"2021-three-digit"`: the 2021/22 task sheet's version of the same format with
+  operands 0..999: 2,000,000 queries.
+- `"2023"`: the 2023-25 notebook. Operands 0..99, the query written compactly
+  and right-padded to 5 characters (`'7-3  '`), answers right-padded to 3,
+  signs enumerated as `['+', '-']`: 20,000 queries.
+- `"2023-multiplication"`: part 2 of the 2023-25 notebook, all `i*j` for
+  0..99: 10,000 queries with answers of up to 4 characters.
+"""
+
+_SPACE = ord(" ")
+_ZERO = ord("0")
+_MINUS = ord("-")
+_LARGEST_SAFE_INTEGER = 2**62
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Queries:
+    """A set of arithmetic queries with their answers and integer parts.
+
+    Index it like an array (`queries[:100]`, `queries[mask]`,
+    `queries[indices]`) to get another `Queries`.
+
+    Attributes:
+        queries: `[n]` unicode array of query strings, e.g. `'81+24'`.
+        answers: `[n]` unicode array of answer strings, e.g. `'105'`.
+        operands: `[n, num_operands]` int64 operands, left to right.
+        operators: `[n, num_operands - 1]` one-character operator strings.
+        results: `[n]` int64 values of the queries (Python's arithmetic).
+        max_value: the largest operand the set was drawn from.
+        padding: `"left"` (operands right-aligned in fixed columns) or
+            `"right"` (compact query, spaces at the end).
+        preset: the course preset the set was built from, or `None`.
+    """
+
+    queries: np.ndarray
+    answers: np.ndarray
+    operands: np.ndarray
+    operators: np.ndarray
+    results: np.ndarray
+    max_value: int
+    padding: str
+    preset: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def __getitem__(self, index) -> "Queries":
+        if isinstance(index, int | np.integer):
+            index = slice(index, index + 1 if index != -1 else None)
+        return dataclasses.replace(
+            self,
+            queries=self.queries[index],
+            answers=self.answers[index],
+            operands=self.operands[index],
+            operators=self.operators[index],
+            results=self.results[index],
+        )
+
+    def __repr__(self) -> str:
+        examples = ", ".join(
+            f"{str(query)!r}->{str(answer)!r}"
+            for query, answer in zip(self.queries[:2], self.answers[:2], strict=True)
+        )
+        return (
+            f"Queries(n={len(self)}, query_width={self.query_width}, "
+            f"answer_width={self.answer_width}, padding={self.padding!r}, "
+            f"preset={self.preset!r}, examples=[{examples}])"
+        )
+
+    @property
+    def query_width(self) -> int:
+        """The number of characters of every query."""
+        return self.queries.dtype.itemsize // 4
+
+    @property
+    def answer_width(self) -> int:
+        """The number of characters of every answer."""
+        return self.answers.dtype.itemsize // 4
+
+    @property
+    def vocabulary(self) -> str:
+        """The characters needed to encode these queries and answers."""
+        if (self.operators == "*").any():
+            return MULTIPLICATION_VOCABULARY
+        return COURSE_VOCABULARY
+
+    @property
+    def character_table(self) -> CharacterTable:
+        """A `CharacterTable` for `vocabulary`."""
+        return CharacterTable(self.vocabulary)
+
+
+def make_queries(
+    preset: str | None = None,
+    *,
+    max_value: int | None = None,
+    operators: str | Sequence[str] | None = None,
+    num_operands: int = 2,
+    padding: str | None = None,
+    num_samples: int | None = None,
+    seed: int | None = None,
+    query_width: int | None = None,
+    answer_width: int | None = None,
+) -> Queries:
+    """Builds arithmetic queries such as `'81+24'` with answers such as `'105'`.
+
+    Without `num_samples` every query is enumerated, in the course notebooks'
+    order: operands outermost (the first operand slowest), then operators
+    in the order given. With `num_samples`, a seeded random sample without
+    duplicates is drawn from the same set, in random order.
+
+    With `padding="left"` (the 2021/22 format) every operand is left-padded
+    with spaces to the width of `max_value` (`'  7- 45'`) and the answer is
+    right-aligned (`' -38'`). With `padding="right"` (the 2023-25 format) the
+    query is written compactly and spaces are added at the end (`'7-3  '`,
+    `'4  '`). Answers are the values Python gives the query, `*` binding
+    tighter than `+` and `-`.
+
+    Args:
+        preset: a course edition's format from `PRESETS` (`"2021"`,
+            `"2021-three-digit"`, `"2023"`, `"2023-multiplication"`). Other
+            arguments override the preset's values. Without a preset the
+            defaults are the 2023 format's.
+        max_value: the largest operand; operands run from 0 to `max_value`.
+        operators: the operators to use, from `'+-*'`, in enumeration order.
+        num_operands: how many operands a query has (2 or more).
+        padding: `"left"` or `"right"`, see above.
+        num_samples: draw this many distinct queries at random instead of
+            enumerating all of them.
+        seed: the seed of the random sample.
+        query_width: pad queries to this many characters (default: the
+            fewest that fit every query of the set).
+        answer_width: pad answers to this many characters (default: the
+            fewest that fit every possible answer).
+
+    Returns:
+        A `Queries` holding strings, operands, operators and results.
+
+    Raises:
+        ValueError: for an unknown preset, operator or padding, a non-positive
+            size, more samples than queries, or widths too small.
+
+    Example:
+    >>> data = make_queries("2023")
+    >>> len(data), data.queries[:3].tolist(), data.answers[:3].tolist()
+    (20000, ['0+0  ', '0-0  ', '0+1  '], ['0  ', '0  ', '1  '])
+    >>> make_queries("2021").queries[:2].tolist()
+    ['  0-  0', '  0+  0']
+    >>> make_queries(max_value=9, operators="+*", num_operands=3,
+    ...              num_samples=2, seed=0).queries.shape
+    (2,)
+    """
+    settings = _resolve_settings(preset, max_value, operators, padding)
+    max_value, operators, padding = settings
+    _check_positive_int(num_operands, "num_operands", minimum=2)
+    operand_width = len(str(max_value))
+    num_values = max_value + 1
+    num_operator_choices = len(operators) ** (num_operands - 1)
+    total = num_values**num_operands * num_operator_choices
+    lowest, highest = _result_bounds(max_value, operators, num_operands)
+    if total >= _LARGEST_SAFE_INTEGER or max(-lowest, highest) >= _LARGEST_SAFE_INTEGER:
+        raise ValueError(
+            "The query space is too large for 64-bit integers; lower `max_value` "
+            f"or `num_operands`. Received: max_value={max_value}, "
+            f"num_operands={num_operands}"
+        )
+
+    if num_samples is None:
+        flat = np.arange(total, dtype=np.int64)
+    else:
+        _check_positive_int(num_samples, "num_samples")
+        if num_samples > total:
+            raise ValueError(
+                f"`num_samples` must be at most the number of distinct queries "
+                f"({total}). Received: num_samples={num_samples}"
+            )
+        rng = np.random.default_rng(seed)
+        flat = rng.choice(total, size=num_samples, replace=False).astype(np.int64)
+
+    operator_ids = np.empty((len(flat), num_operands - 1), dtype=np.int64)
+    operands = np.empty((len(flat), num_operands), dtype=np.int64)
+    rest = flat
+    for position in reversed(range(num_operands - 1)):
+        rest, operator_ids[:, position] = np.divmod(rest, len(operators))
+    for position in reversed(range(num_operands)):
+        rest, operands[:, position] = np.divmod(rest, num_values)
+
+    operator_codes = np.array([ord(symbol) for symbol in operators], np.uint32)
+    results = _evaluate(operands, operator_codes[operator_ids])
+
+    minimum_query_width = num_operands * operand_width + num_operands - 1
+    minimum_answer_width = max(len(str(lowest)), len(str(highest)))
+    query_width = _check_width(query_width, minimum_query_width, "query_width")
+    answer_width = _check_width(answer_width, minimum_answer_width, "answer_width")
+
+    columns = []
+    for position in range(num_operands):
+        if position:
+            columns.append(operator_codes[operator_ids[:, position - 1 : position]])
+        columns.append(_integer_codes(operands[:, position], operand_width))
+    query_codes = np.concatenate(columns, axis=1)
+    answer_codes = _integer_codes(results, minimum_answer_width)
+    if padding == "right":
+        query_codes = _squeeze_spaces(query_codes)
+        answer_codes = _squeeze_spaces(answer_codes)
+    query_codes = _pad(query_codes, query_width, padding)
+    answer_codes = _pad(answer_codes, answer_width, padding)
+
+    return Queries(
+        queries=strings_from_codes(query_codes),
+        answers=strings_from_codes(answer_codes),
+        operands=operands,
+        operators=operator_codes[operator_ids].view("<U1"),
+        results=results,
+        max_value=max_value,
+        padding=padding,
+        preset=preset,
+    )
+
+
+def _resolve_settings(preset, max_value, operators, padding):
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(
+            f"Unknown `preset`; expected one of {sorted(PRESETS)}. "
+            f"Received: preset={preset!r}"
+        )
+    defaults = PRESETS[preset or "2023"]
+    max_value = defaults["max_value"] if max_value is None else max_value
+    operators = defaults["operators"] if operators is None else operators
+    padding = defaults["padding"] if padding is None else padding
+    _check_positive_int(max_value, "max_value")
+    if isinstance(operators, str):
+        operators = list(operators)
+    operators = list(operators)
+    if (
+        not operators
+        or any(symbol not in OPERATORS for symbol in operators)
+        or len(set(operators)) != len(operators)
+    ):
+        raise ValueError(
+            f"`operators` must be distinct characters from {OPERATORS!r}. "
+            f"Received: operators={operators!r}"
+        )
+    if padding not in ("left", "right"):
+        raise ValueError(
+            f"`padding` must be 'left' or 'right'. Received: padding={padding!r}"
+        )
+    return max_value, "".join(operators), padding
+
+
+def _check_positive_int(value, name, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"`{name}` must be an integer. Received: {name}={value!r}")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}. Received: {name}={value}")
+
+
+def _check_width(width, minimum, name):
+    if width is None:
+        return minimum
+    _check_positive_int(width, name)
+    if width < minimum:
+        raise ValueError(
+            f"`{name}` is too small: the longest string of this set has {minimum} "
+            f"characters. Received: {name}={width}"
+        )
+    return width
+
+
+def _evaluate(operands, operator_codes):
+    """Evaluates `x0 op1 x1 op2 ...` with `*` before `+`/`-`, vectorised."""
+    total = np.zeros(len(operands), dtype=np.int64)
+    term = operands[:, 0].copy()
+    for position in range(1, operands.shape[1]):
+        value = operands[:, position]
+        code = operator_codes[:, position - 1]
+        multiply = code == ord("*")
+        total = np.where(multiply, total, total + term)
+        term = np.where(multiply, term * value, np.where(code == _MINUS, -value, value))
+    return total + term
+
+
+def _result_bounds(max_value, operators, num_operands):
+    """The exact lowest and highest results over all operands and operators.
+
+    A result is a sum of signed products of operands in [0, max_value]; for a
+    fixed operator sequence the highest sets every positive term's operands to
+    `max_value` and every negative one's to 0, and the other way round.
+    """
+    lowest = highest = 0
+    for sequence in itertools.product(operators, repeat=num_operands - 1):
+        positive, negative, sign, length = 0, 0, 1, 1
+        for symbol in (*sequence, "+"):
+            if symbol == "*":
+                length += 1
+                continue
+            if sign > 0:
+                positive += max_value**length
+            else:
+                negative += max_value**length
+            sign, length = (1 if symbol == "+" else -1), 1
+        highest = max(highest, positive)
+        lowest = min(lowest, -negative)
+    return lowest, highest
+
+
+def _integer_codes(values, width):
+    """Writes integers right-aligned in `width` columns as code points."""
+    magnitude = np.abs(values)
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    digits = (magnitude[:, None] // powers) % 10
+    leading = (magnitude[:, None] < powers) & (powers > 1)
+    codes = np.where(leading, _SPACE, _ZERO + digits).astype(np.uint32)
+    negative = np.flatnonzero(values < 0)
+    if negative.size:
+        num_digits = width - leading[negative].sum(axis=1)
+        codes[negative, width - num_digits - 1] = _MINUS
+    return codes
+
+
+def _squeeze_spaces(codes):
+    """Moves all spaces of every row to its end, keeping the other order."""
+    keep = codes != _SPACE
+    target = np.cumsum(keep, axis=1) - 1
+    rows = np.broadcast_to(np.arange(len(codes))[:, None], codes.shape)
+    squeezed = np.full_like(codes, _SPACE)
+    squeezed[rows[keep], target[keep]] = codes[keep]
+    return squeezed
+
+
+def _pad(codes, width, padding):
+    extra = width - codes.shape[1]
+    if extra == 0:
+        return codes
+    spaces = np.full((len(codes), extra), _SPACE, dtype=codes.dtype)
+    parts = (spaces, codes) if padding == "left" else (codes, spaces)
+    return np.concatenate(parts, axis=1)

@@ -1,0 +1,125 @@
+import warnings
+
+import keras
+import numpy as np
+import pytest
+
+import mnist_arith
+from mnist_arith import Digits, load_digits
+
+
+def test_embedded_digits(digits):
+    assert digits.source == "embedded"
+    assert digits.train_images.shape == (4000, 28, 28)
+    assert digits.test_images.shape == (1000, 28, 28)
+    assert digits.train_images.dtype == np.uint8 and digits.train_images.max() == 255
+    np.testing.assert_array_equal(np.bincount(digits.train_labels), [400] * 10)
+    np.testing.assert_array_equal(np.bincount(digits.test_labels), [100] * 10)
+    train = {image.tobytes() for image in digits.train_images}
+    assert not any(image.tobytes() in train for image in digits.test_images)
+    assert not digits.train_images.flags.writeable
+
+
+def test_auto_falls_back_with_one_warning(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+
+    def offline():
+        raise OSError("no network")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    mnist_arith.data.digits._download_mnist.cache_clear()
+    with pytest.warns(UserWarning, match="OSError.*embedded digits") as record:
+        digits = load_digits()
+    assert len(record) == 1 and digits.source == "embedded"
+    with pytest.warns(UserWarning, match="download=False"):
+        assert load_digits(download=False).source == "embedded"
+    with pytest.raises(OSError, match="could not be downloaded"):
+        load_digits("mnist")
+    with pytest.raises(OSError, match="download=False"):
+        load_digits("mnist", download=False)
+
+
+def test_auto_uses_the_keras_cache(monkeypatch, tmp_path, digits):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    np.savez(
+        tmp_path / "datasets" / "mnist.npz",
+        x_train=digits.train_images,
+        y_train=digits.train_labels,
+        x_test=digits.test_images,
+        y_test=digits.test_labels,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = load_digits(download=False)
+    assert loaded.source == "mnist"
+    np.testing.assert_array_equal(loaded.test_images, digits.test_images)
+
+
+def test_explicit_file(tmp_path, digits):
+    path = tmp_path / "digits.npz"
+    np.savez(
+        path,
+        x_train=digits.train_images[:100],
+        y_train=digits.train_labels[:100],
+        x_test=digits.test_images[:50],
+        y_test=digits.test_labels[:50],
+    )
+    with pytest.raises(ValueError, match="every digit"):
+        load_digits(path)
+    rows = np.arange(0, 4000, 40)
+    np.savez(
+        path,
+        x_train=digits.train_images[rows],
+        y_train=digits.train_labels[rows],
+        x_test=digits.test_images[::10],
+        y_test=digits.test_labels[::10],
+    )
+    loaded = load_digits(str(path))
+    assert loaded.source == "file" and len(loaded.train_labels) == 100
+    np.savez(tmp_path / "other.npz", pixels=np.zeros(3))
+    with pytest.raises(ValueError, match=r"\['pixels'\]"):
+        load_digits(tmp_path / "other.npz")
+
+
+def test_unknown_source():
+    with pytest.raises(ValueError, match="source='kaggle'"):
+        load_digits("kaggle")
+
+
+def test_from_arrays_splits_every_class(digits):
+    images = digits.train_images.astype(np.float32) / 255
+    pools = Digits.from_arrays(images, digits.train_labels, test_fraction=0.25, seed=1)
+    assert pools.source == "arrays"
+    np.testing.assert_array_equal(np.bincount(pools.test_labels), [100] * 10)
+    np.testing.assert_array_equal(np.bincount(pools.train_labels), [300] * 10)
+    original = {image.tobytes() for image in digits.train_images}
+    train = {image.tobytes() for image in pools.train_images}
+    test = {image.tobytes() for image in pools.test_images}
+    assert train <= original and test <= original and not train & test
+    assert pools.train_images.dtype == np.uint8
+    assert pools.train_images.max() == 255
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "message"),
+    [
+        (np.zeros((10, 28, 27)), np.arange(10), r"shape \[n, 28, 28\].*\(10, 28, 27\)"),
+        (np.full((10, 28, 28), 2.0), np.arange(10), r"\[0, 1\].*from 2.0"),
+        (np.full((10, 28, 28), 300), np.arange(10), r"\[0, 255\].*to 300"),
+        (np.zeros((10, 28, 28)), np.arange(9), r"10 integer labels.*\(9,\)"),
+        (np.zeros((10, 28, 28)), np.arange(10) + 1, r"from 1 to 10"),
+    ],
+)
+def test_bad_arrays(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        Digits.from_arrays(images, labels, images, labels)
+
+
+def test_bad_arguments(digits):
+    with pytest.raises(ValueError, match="test_fraction=1.5"):
+        Digits.from_arrays(digits.train_images, digits.train_labels, test_fraction=1.5)
+    with pytest.raises(ValueError, match="both"):
+        Digits.from_arrays(digits.train_images, digits.train_labels, digits.test_images)
+    with pytest.raises(ValueError, match="pool='validation'"):
+        digits.pool("validation")
