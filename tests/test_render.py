@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mnist_arith import draw_operator_glyphs, make_queries, render_query_images
+from mnist_arith import draw_operator_glyphs
+from mnist_arith import make_queries
+from mnist_arith import render_query_images
 
 
 @pytest.mark.parametrize("style", ["2021", "2023"])
@@ -14,12 +16,16 @@ def test_glyphs_follow_the_course_strokes(style):
     start, end = (4, 24) if style == "2021" else (6, 22)
     for glyph in minus:
         rows, columns = np.nonzero(glyph)
-        assert 10 <= rows.min() and rows.max() <= 17, "the '-' stroke lies on rows 12-16"
+        assert rows.min() >= 10 and rows.max() <= 17, (
+            "the '-' stroke lies on rows 12-16"
+        )
         assert start - 2 <= columns.min() <= start + 4
         assert end - 5 <= columns.max() <= end + 1
     # the '+' adds a vertical stroke: many more rows are inked than for '-'
     assert (plus > 0).any(axis=2).sum() > 2 * (minus > 0).any(axis=2).sum()
-    np.testing.assert_array_equal(minus, draw_operator_glyphs("-", 50, style=style, seed=3))
+    np.testing.assert_array_equal(
+        minus, draw_operator_glyphs("-", 50, style=style, seed=3)
+    )
     assert len({glyph.tobytes() for glyph in minus}) > 10
 
 
@@ -40,7 +46,9 @@ def test_multiplication_glyph_is_a_cross():
         assert rows.max() - rows.min() >= 5, "not a flat bar like the notebook's bug"
         assert inked_corners(glyph) >= 3, "a cross reaches the corners of its box"
         center = (rows.min() + rows.max()) // 2, (columns.min() + columns.max()) // 2
-        assert (glyph[center[0] - 1 : center[0] + 2, center[1] - 1 : center[1] + 2] > 0).any()
+        assert (
+            glyph[center[0] - 1 : center[0] + 2, center[1] - 1 : center[1] + 2] > 0
+        ).any()
     assert all(inked_corners(glyph) <= 1 for glyph in draw_operator_glyphs("+", 20))
 
 
@@ -65,8 +73,8 @@ def test_every_character_shows_the_right_thing(digits, seed, pool):
     pool_images, pool_labels = digits.pool(pool)
     lookup = pool_index(pool_images)
     glyphs = {op: pool_index(draw_operator_glyphs(op, 50, seed=0)) for op in "+-"}
-    for string, row in zip(strings, images):
-        for character, image in zip(string, row):
+    for string, row in zip(strings, images, strict=False):
+        for character, image in zip(string, row, strict=False):
             if character == " ":
                 assert not image.any()
             elif character in "+-":
@@ -90,7 +98,7 @@ def test_dtypes_and_channel_axis(digits):
     as_float = render_query_images(["1+2"], digits, seed=0, channel_axis=True)
     assert as_float.shape == (1, 3, 28, 28, 1) and as_float.dtype == np.float32
     np.testing.assert_allclose(as_float[..., 0], as_uint8 / 255.0, atol=1e-6)
-    assert 0 <= as_float.min() and as_float.max() == 1
+    assert as_float.min() >= 0 and as_float.max() == 1
 
 
 def test_fresh_draw_per_character(digits):

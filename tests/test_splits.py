@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mnist_arith import make_queries, split_queries
+from mnist_arith import make_queries
+from mnist_arith import split_queries
 
 
 @given(
@@ -17,7 +18,9 @@ def test_splits_are_disjoint_and_cover(course_2023, fraction, seed):
     train_set, test_set = set(train.queries.tolist()), set(test.queries.tolist())
     assert not train_set & test_set
     assert train_set | test_set == set(course_2023.queries.tolist())
-    assert (np.diff(np.flatnonzero(np.isin(course_2023.queries, train.queries))) > 0).all()
+    assert (
+        np.diff(np.flatnonzero(np.isin(course_2023.queries, train.queries))) > 0
+    ).all()
 
 
 def test_same_seed_same_split(course_2023):

@@ -2,7 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_arith import QueryDataset, make_queries
+from mnist_arith import QueryDataset
+from mnist_arith import make_queries
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,9 @@ def test_text_batches(small_queries):
 
 
 def test_reversed_queries(small_queries):
-    dataset = QueryDataset(small_queries, batch_size=8, shuffle=False, reverse_queries=True)
+    dataset = QueryDataset(
+        small_queries, batch_size=8, shuffle=False, reverse_queries=True
+    )
     x, y = dataset[0]
     table = small_queries.character_table
     assert table.decode(x) == [query[::-1] for query in small_queries.queries[:8]]
@@ -33,18 +36,28 @@ def test_reversed_queries(small_queries):
 
 def test_image_batches_change_every_epoch_and_replay(small_queries, digits):
     dataset = QueryDataset(
-        small_queries, inputs="image", targets="image", batch_size=16, digits=digits, seed=3
+        small_queries,
+        inputs="image",
+        targets="image",
+        batch_size=16,
+        digits=digits,
+        seed=3,
     )
     x, y = dataset[1]
     assert x.shape == (16, 5, 28, 28, 1) and y.shape == (16, 3, 28, 28, 1)
-    assert x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
+    assert x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
     again = dataset[1]
     np.testing.assert_array_equal(x, again[0])
     dataset.on_epoch_end()
     next_epoch = dataset[1]
     assert not np.array_equal(x, next_epoch[0])
     replay = QueryDataset(
-        small_queries, inputs="image", targets="image", batch_size=16, digits=digits, seed=3
+        small_queries,
+        inputs="image",
+        targets="image",
+        batch_size=16,
+        digits=digits,
+        seed=3,
     )
     np.testing.assert_array_equal(replay[1][0], x)
 

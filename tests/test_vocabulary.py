@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mnist_arith import COURSE_VOCABULARY, MULTIPLICATION_VOCABULARY, CharacterTable
+from mnist_arith import COURSE_VOCABULARY
+from mnist_arith import MULTIPLICATION_VOCABULARY
+from mnist_arith import CharacterTable
 
 
 def test_course_vocabulary_order():
@@ -29,7 +31,9 @@ def test_reverse_matches_keras_io_convention():
     table = CharacterTable()
     ids = table.encode(["12+3 "], one_hot=False, reverse=True)
     np.testing.assert_array_equal(ids, table.encode([" 3+21"], one_hot=False))
-    assert table.decode(table.encode(["12+3 "], reverse=True), reverse=True) == ["12+3 "]
+    assert table.decode(table.encode(["12+3 "], reverse=True), reverse=True) == [
+        "12+3 "
+    ]
 
 
 def test_decode_probabilities_takes_argmax():
@@ -41,7 +45,9 @@ def test_decode_probabilities_takes_argmax():
 
 
 @given(
-    st.lists(st.text(alphabet=MULTIPLICATION_VOCABULARY, min_size=5, max_size=5), min_size=1)
+    st.lists(
+        st.text(alphabet=MULTIPLICATION_VOCABULARY, min_size=5, max_size=5), min_size=1
+    )
 )
 def test_round_trip(strings):
     table = CharacterTable(MULTIPLICATION_VOCABULARY)
@@ -51,7 +57,9 @@ def test_round_trip(strings):
 
 
 def test_unknown_character_is_named():
-    with pytest.raises(ValueError, match=r"'\*' is not in the vocabulary.*strings\[1\]='2\*3'"):
+    with pytest.raises(
+        ValueError, match=r"'\*' is not in the vocabulary.*strings\[1\]='2\*3'"
+    ):
         CharacterTable().encode(["2+3", "2*3"])
     with pytest.raises(ValueError, match="'é'"):
         CharacterTable().encode(["é"])
@@ -59,7 +67,7 @@ def test_unknown_character_is_named():
 
 def test_bad_inputs():
     table = CharacterTable()
-    with pytest.raises(ValueError, match="same length.*'1-22'"):
+    with pytest.raises(ValueError, match=r"same length.*'1-22'"):
         table.encode(["1+2", "1-22"])
     with pytest.raises(ValueError, match="must not be empty"):
         table.encode([])

@@ -4,18 +4,18 @@ from mnist_arith._keras import import_keras
 
 import_keras()
 
-from mnist_arith.data.digits import Digits  # noqa: E402
-from mnist_arith.data.digits import load_digits  # noqa: E402
-from mnist_arith.data.glyphs import draw_operator_glyphs  # noqa: E402
-from mnist_arith.data.queries import PRESETS  # noqa: E402
-from mnist_arith.data.queries import Queries  # noqa: E402
-from mnist_arith.data.queries import make_queries  # noqa: E402
-from mnist_arith.data.render import render_query_images  # noqa: E402
-from mnist_arith.data.splits import split_queries  # noqa: E402
-from mnist_arith.data.streaming import QueryDataset  # noqa: E402
-from mnist_arith.data.vocabulary import COURSE_VOCABULARY  # noqa: E402
-from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY  # noqa: E402
-from mnist_arith.data.vocabulary import CharacterTable  # noqa: E402
+from mnist_arith.data.digits import Digits
+from mnist_arith.data.digits import load_digits
+from mnist_arith.data.glyphs import draw_operator_glyphs
+from mnist_arith.data.queries import PRESETS
+from mnist_arith.data.queries import Queries
+from mnist_arith.data.queries import make_queries
+from mnist_arith.data.render import render_query_images
+from mnist_arith.data.splits import split_queries
+from mnist_arith.data.streaming import QueryDataset
+from mnist_arith.data.vocabulary import COURSE_VOCABULARY
+from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
+from mnist_arith.data.vocabulary import CharacterTable
 
 __version__ = "0.1.0"
 

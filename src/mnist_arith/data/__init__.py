@@ -1,1 +1,1 @@
-"""Dataset builders: vocabulary, queries, splits, digits, glyphs, rendering, streaming."""
+"""Dataset builders: queries, splits, digits, glyphs, rendering and streaming."""

@@ -1,4 +1,4 @@
-"""Handwritten digit pools: full MNIST, a user's file or arrays, or the embedded subset."""
+"""Handwritten digit pools: full MNIST, a user's file or arrays, or embedded."""
 
 import dataclasses
 import functools
@@ -55,7 +55,9 @@ class Digits:
     def pool(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Returns `(images, labels)` of the `"train"` or `"test"` pool."""
         if name not in ("train", "test"):
-            raise ValueError(f"`pool` must be 'train' or 'test'. Received: pool={name!r}")
+            raise ValueError(
+                f"`pool` must be 'train' or 'test'. Received: pool={name!r}"
+            )
         return getattr(self, f"{name}_images"), getattr(self, f"{name}_labels")
 
     @classmethod
@@ -107,9 +109,7 @@ class Digits:
         return cls(images, labels, test_images, test_labels, source="arrays")
 
 
-def load_digits(
-    source: str | os.PathLike = "auto", *, download: bool = True
-) -> Digits:
+def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) -> Digits:
     """Loads handwritten digit pools, falling back to the embedded subset offline.
 
     With `source="auto"` the full MNIST set is used when Keras has it cached
@@ -157,10 +157,13 @@ def load_digits(
     if download:
         try:
             return _download_mnist()
-        except Exception as error:  # noqa: BLE001 - any network failure falls back
+        except Exception as error:
             if source == "mnist":
                 raise OSError(f"MNIST could not be downloaded: {error}") from error
-            reason = f"{type(error).__name__}"
+            detail = (str(error).strip().splitlines() or [""])[0][:100]
+            reason = (
+                f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+            )
     else:
         if source == "mnist":
             raise OSError(f"MNIST is not cached at {cached} and download=False.")
@@ -262,5 +265,5 @@ def _stratified_mask(labels, fraction, seed):
     mask = np.zeros(len(labels), dtype=bool)
     for label in range(10):
         rows = rng.permutation(np.flatnonzero(labels == label))
-        mask[rows[: max(1, int(round(fraction * len(rows))))]] = True
+        mask[rows[: max(1, round(fraction * len(rows)))]] = True
     return mask

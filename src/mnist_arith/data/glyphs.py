@@ -49,9 +49,14 @@ def draw_operator_glyphs(
         raise ValueError(
             f"`style` must be one of {sorted(GLYPH_STYLES)}. Received: style={style!r}"
         )
-    if isinstance(num_glyphs, bool) or not isinstance(num_glyphs, int) or num_glyphs < 1:
+    if (
+        isinstance(num_glyphs, bool)
+        or not isinstance(num_glyphs, int)
+        or num_glyphs < 1
+    ):
         raise ValueError(
-            f"`num_glyphs` must be a positive integer. Received: num_glyphs={num_glyphs!r}"
+            "`num_glyphs` must be a positive integer. "
+            f"Received: num_glyphs={num_glyphs!r}"
         )
     (low_start, high_start), (low_end, high_end) = GLYPH_STYLES[style]
     rng = np.random.default_rng(seed)

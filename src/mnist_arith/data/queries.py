@@ -6,12 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mnist_arith.data.vocabulary import (
-    COURSE_VOCABULARY,
-    MULTIPLICATION_VOCABULARY,
-    CharacterTable,
-    strings_from_codes,
-)
+from mnist_arith.data.vocabulary import COURSE_VOCABULARY
+from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
+from mnist_arith.data.vocabulary import CharacterTable
+from mnist_arith.data.vocabulary import strings_from_codes
 
 OPERATORS = "+-*"
 """The operators a query may use. `*` binds tighter than `+` and `-`."""
@@ -281,7 +279,9 @@ def _check_positive_int(value, name, minimum=1):
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ValueError(f"`{name}` must be an integer. Received: {name}={value!r}")
     if value < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}. Received: {name}={value}")
+        raise ValueError(
+            f"`{name}` must be at least {minimum}. Received: {name}={value}"
+        )
 
 
 def _check_width(width, minimum, name):

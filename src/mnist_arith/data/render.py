@@ -4,9 +4,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mnist_arith.data.digits import Digits, load_digits
-from mnist_arith.data.glyphs import GLYPH_STYLES, draw_operator_glyphs
-from mnist_arith.data.vocabulary import as_string_array, string_codes
+from mnist_arith.data.digits import Digits
+from mnist_arith.data.digits import load_digits
+from mnist_arith.data.glyphs import GLYPH_STYLES
+from mnist_arith.data.glyphs import draw_operator_glyphs
+from mnist_arith.data.vocabulary import as_string_array
+from mnist_arith.data.vocabulary import string_codes
 
 NUM_GLYPHS = 50
 """Variants drawn per operator, as in the course notebooks."""
@@ -32,7 +35,9 @@ class CharacterImages:
     def __init__(self, digits: Digits, pool: str, glyph_style: str, dtype: str):
         images, labels = digits.pool(pool)
         order = np.argsort(labels, kind="stable")
-        groups = {str(label): images[order][labels[order] == label] for label in range(10)}
+        groups = {
+            str(label): images[order][labels[order] == label] for label in range(10)
+        }
         for operator in "+-*":
             groups[operator] = draw_operator_glyphs(
                 operator, NUM_GLYPHS, style=glyph_style, seed=_GLYPH_SEED

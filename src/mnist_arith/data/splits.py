@@ -69,7 +69,7 @@ def split_queries(
             )
         held_out = mask
     eligible = np.flatnonzero(~held_out)
-    num_train = int(round(train_fraction * len(eligible)))
+    num_train = round(train_fraction * len(eligible))
     if num_train == 0 or num_train == len(queries):
         raise ValueError(
             "The split leaves the training or the test set empty. "

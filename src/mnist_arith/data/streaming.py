@@ -1,11 +1,13 @@
 """A `keras.utils.PyDataset` that renders fresh handwriting for every batch."""
 
 import math
+from typing import Any
 
 import keras
 import numpy as np
 
-from mnist_arith.data.digits import Digits, load_digits
+from mnist_arith.data.digits import Digits
+from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.render import render_query_images
 
@@ -54,7 +56,7 @@ class QueryDataset(keras.utils.PyDataset):
         shuffle: bool = True,
         seed: int = 0,
         reverse_queries: bool = False,
-        **kwargs,
+        **kwargs: Any,
     ):
         super().__init__(**kwargs)
         if not isinstance(queries, Queries):
@@ -67,12 +69,19 @@ class QueryDataset(keras.utils.PyDataset):
                 raise ValueError(
                     f"`{name}` must be 'text' or 'image'. Received: {name}={value!r}"
                 )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or batch_size < 1
+        ):
             raise ValueError(
-                f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
+                "`batch_size` must be a positive integer. "
+                f"Received: batch_size={batch_size!r}"
             )
         if pool not in ("train", "test"):
-            raise ValueError(f"`pool` must be 'train' or 'test'. Received: pool={pool!r}")
+            raise ValueError(
+                f"`pool` must be 'train' or 'test'. Received: pool={pool!r}"
+            )
         if reverse_queries and inputs == "image":
             raise ValueError(
                 "`reverse_queries` applies to text inputs only. "
@@ -89,7 +98,9 @@ class QueryDataset(keras.utils.PyDataset):
         self.epoch = 0
         self._digits = digits
         self._table = queries.character_table
-        self._glyph_style = "2021" if (queries.preset or "").startswith("2021") else "2023"
+        self._glyph_style = (
+            "2021" if (queries.preset or "").startswith("2021") else "2023"
+        )
         self._order_epoch = None
         self._order = None
 
@@ -103,9 +114,15 @@ class QueryDataset(keras.utils.PyDataset):
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         if not 0 <= index < self.num_batches:
-            raise IndexError(f"Batch index {index} is out of range [0, {self.num_batches})")
-        rows = self._epoch_order()[index * self.batch_size : (index + 1) * self.batch_size]
-        query_seed, answer_seed = np.random.SeedSequence([self.seed, self.epoch, index]).spawn(2)
+            raise IndexError(
+                f"Batch index {index} is out of range [0, {self.num_batches})"
+            )
+        rows = self._epoch_order()[
+            index * self.batch_size : (index + 1) * self.batch_size
+        ]
+        query_seed, answer_seed = np.random.SeedSequence(
+            [self.seed, self.epoch, index]
+        ).spawn(2)
         x = self._encode(
             self.queries.queries[rows], self.inputs, query_seed, self.reverse_queries
         )

@@ -39,12 +39,14 @@ def as_string_array(strings: Sequence[str] | np.ndarray, name: str) -> np.ndarra
         row = int(np.argmax(lengths != lengths[0]))
         raise ValueError(
             f"All strings in `{name}` must have the same length; pad them first. "
-            f"Received: {name}[0]={str(array[0])!r} and {name}[{row}]={str(array[row])!r}"
+            f"Received: {name}[0]={str(array[0])!r} and "
+            f"{name}[{row}]={str(array[row])!r}"
         )
     length = int(lengths[0])
     if length == 0:
         raise ValueError(
-            f"`{name}` must hold non-empty strings. Received: {name}[0]={str(array[0])!r}"
+            f"`{name}` must hold non-empty strings. "
+            f"Received: {name}[0]={str(array[0])!r}"
         )
     return array.astype(f"<U{length}", copy=False)
 
@@ -111,7 +113,9 @@ class CharacterTable:
         """The number of characters, i.e. the one-hot depth."""
         return len(self.characters)
 
-    def ids(self, strings: Sequence[str] | np.ndarray, reverse: bool = False):
+    def ids(
+        self, strings: Sequence[str] | np.ndarray, reverse: bool = False
+    ) -> np.ndarray:
         """Returns the character ids of equal-length strings as int32 `[n, length]`.
 
         Args:

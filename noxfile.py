@@ -1,0 +1,75 @@
+"""Developer sessions: `nox` runs lint, the tests on every backend, docs and build.
+
+Each backend's tests run in their own virtualenv with only that backend
+installed, because Keras fixes its backend at import time.
+"""
+
+import pathlib
+import tempfile
+
+import nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.error_on_missing_interpreters = True
+
+BACKENDS = ["jax", "tensorflow", "torch"]
+# The CPU build; any other torch requirement pulls several GB of CUDA packages.
+TORCH_CPU = "torch==2.13.0"
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+@nox.parametrize("backend", BACKENDS)
+def tests(session: nox.Session, backend: str) -> None:
+    """The test suite on one Keras backend (`nox -s "tests(backend='jax')"`)."""
+    if backend == "torch":
+        session.install(TORCH_CPU)
+    session.install(f".[test,{backend}]")
+    session.run("pytest", *session.posargs, env={"KERAS_BACKEND": backend})
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Builds the MkDocs site strictly, offline."""
+    # mkdocstrings reads the source statically: no backend is needed.
+    session.install(
+        "mkdocs>=1.6,<2", "mkdocs-material>=9.5", "mkdocstrings-python>=1.10"
+    )
+    session.run(
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        "site",
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Builds sdist and wheel, checks them, installs the wheel and smoke-tests it."""
+    session.install("build", "twine")
+    with tempfile.TemporaryDirectory() as directory:
+        session.run("python", "-m", "build", "--outdir", directory)
+        artifacts = sorted(str(path) for path in pathlib.Path(directory).iterdir())
+        session.run("twine", "check", "--strict", *artifacts)
+        wheel = next(path for path in artifacts if path.endswith(".whl"))
+        session.install(f"{wheel}[jax]")
+    session.chdir(session.create_tmp())
+    session.run(
+        "python",
+        "-c",
+        "import mnist_arith as m; "
+        "q = m.make_queries('2023'); "
+        "x = m.render_query_images(q.queries[:4], m.load_digits('embedded'), seed=0); "
+        "assert x.shape == (4, 5, 28, 28), x.shape; "
+        "print(m.__version__, len(q), x.shape)",
+        env={"KERAS_BACKEND": "jax"},
+    )
