@@ -24,15 +24,10 @@ Run from the repository root:
 """
 
 import argparse
-import os
-import platform
-import shlex
 import statistics
-import sys
 import time
 
-import keras
-import numpy as np
+from machine import print_run_header
 
 import mnist_arith
 
@@ -74,18 +69,6 @@ def notebook_queries(max_value, limit):
     return queries, answers
 
 
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo where there is one."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def median_seconds(function, repeats):
     """Runs `function` `repeats` times; returns the median time and last result."""
     times = []
@@ -111,15 +94,7 @@ loop_seconds, _ = median_seconds(lambda: notebook_queries(max_value, prefix), re
 ours_rate = total / ours_seconds
 loop_rate = prefix / loop_seconds
 
-print(
-    f"command:  KERAS_BACKEND={keras.backend.backend()} "
-    f"{shlex.join(['python', *sys.argv])}"
-)
-print(f"hardware: {os.cpu_count()} CPUs ({cpu_model()}), {platform.platform()}")
-print(
-    f"software: Python {platform.python_version()}, numpy {np.__version__}, "
-    f"keras {keras.__version__} (backend {keras.backend.backend()})"
-)
+print_run_header()
 print(f"checked:  identical queries and answers on the first {prefix:,} queries")
 print()
 print(f"{'':<36}{'queries':>12}{'seconds':>10}{'queries/s':>14}")

@@ -31,15 +31,11 @@ Run from the repository root:
 """
 
 import argparse
-import os
-import platform
-import shlex
 import statistics
-import sys
 import time
 
-import keras
 import numpy as np
+from machine import print_run_header
 
 import mnist_arith
 
@@ -68,18 +64,6 @@ dtypes = ("uint8", "float32")
 digits = mnist_arith.load_digits("embedded")
 strings = mnist_arith.make_queries("2021-three-digit", num_samples=n, seed=0).queries
 notebook_strings = strings[:notebook_n].tolist()
-
-
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo where there is one."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def notebook_groups(dtype):
@@ -150,15 +134,7 @@ for dtype in dtypes:
         "notebook": statistics.median(notebook),
     }
 
-print(
-    f"command:  KERAS_BACKEND={keras.backend.backend()} "
-    f"{shlex.join(['python', *sys.argv])}"
-)
-print(f"hardware: {os.cpu_count()} CPUs ({cpu_model()}), {platform.platform()}")
-print(
-    f"software: Python {platform.python_version()}, numpy {np.__version__}, "
-    f"keras {keras.__version__} (backend {keras.backend.backend()})"
-)
+print_run_header()
 print(
     f"sizes:    {n:,} queries -> [{n}, 7, 28, 28], notebook way on {notebook_n:,}; "
     f"medians of {rounds} interleaved rounds"

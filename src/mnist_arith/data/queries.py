@@ -45,7 +45,8 @@ class Queries:
     """A set of arithmetic queries with their answers and integer parts.
 
     Index it like an array (`queries[:100]`, `queries[mask]`,
-    `queries[indices]`) to get another `Queries`.
+    `queries[indices]`) to get another `Queries`; an integer index gives a
+    `Queries` of one query.
 
     Attributes:
         queries: `[n]` unicode array of query strings, e.g. `'81+24'`.

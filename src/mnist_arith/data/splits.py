@@ -50,8 +50,10 @@ def split_queries(
     is_number = not isinstance(train_fraction, bool) and isinstance(
         train_fraction, int | float | np.floating
     )
-    upper = 1 if holdout is not None else np.nextafter(1, 0)
-    if not is_number or not 0 < train_fraction <= upper:
+    in_range = is_number and (
+        0 < train_fraction < 1 or (holdout is not None and train_fraction == 1)
+    )
+    if not in_range:
         interval = "(0, 1]" if holdout is not None else "(0, 1)"
         raise ValueError(
             f"`train_fraction` must lie in {interval}. "
