@@ -1,0 +1,1 @@
+"""Model factories: sequence models, the digit reader, and generative models."""
