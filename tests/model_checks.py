@@ -1,5 +1,7 @@
 """Shared checks every model goes through, on every backend (KerasHub style)."""
 
+import copy
+
 import keras
 import numpy as np
 
@@ -7,7 +9,8 @@ import numpy as np
 def assert_config_round_trip(model):
     """`from_config(get_config())` rebuilds a model with the same config."""
     config = model.get_config()
-    clone = model.__class__.from_config(config)
+    # from_config may consume the dict it is given: hand it a copy.
+    clone = model.__class__.from_config(copy.deepcopy(config))
     assert clone.get_config() == config
     return clone
 

@@ -1,0 +1,351 @@
+"""Metrics: exact match, character accuracy, error analysis, image scores."""
+
+import dataclasses
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+from mnist_arith.data.queries import Queries
+from mnist_arith.data.vocabulary import as_string_array
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+def exact_match(y_true, y_pred):
+    """1.0 for every sequence whose characters are all right, else 0.0.
+
+    Args:
+        y_true: one-hot targets `[batch, length, vocabulary]`.
+        y_pred: probabilities of the same shape.
+
+    Returns:
+        A `[batch]` float tensor.
+    """
+    same = keras.ops.equal(
+        keras.ops.argmax(y_true, axis=-1), keras.ops.argmax(y_pred, axis=-1)
+    )
+    return keras.ops.cast(keras.ops.all(same, axis=-1), "float32")
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class ExactMatch(keras.metrics.MeanMetricWrapper):
+    """The share of answers whose every character is right.
+
+    The course reports per-character accuracy, which hides most mistakes: an
+    answer with one wrong digit out of three still scores 67%. Exact match is
+    the figure that says how often the model does the arithmetic right.
+
+    Example:
+    >>> import numpy as np
+    >>> metric = ExactMatch()
+    >>> y_true = np.eye(13)[[[1, 2], [3, 4]]]
+    >>> y_pred = np.eye(13)[[[1, 2], [3, 5]]]
+    >>> metric.update_state(y_true, y_pred)
+    >>> float(metric.result())
+    0.5
+    """
+
+    def __init__(self, name: str = "exact_match", dtype=None):
+        super().__init__(fn=exact_match, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        """Returns the constructor arguments."""
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "ExactMatch":
+        """Rebuilds the metric from `get_config()`."""
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class CharacterAccuracy(keras.metrics.MeanMetricWrapper):
+    """The share of answer characters that are right (the course's "accuracy")."""
+
+    def __init__(self, name: str = "character_accuracy", dtype=None):
+        super().__init__(fn=keras.metrics.categorical_accuracy, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        """Returns the constructor arguments."""
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "CharacterAccuracy":
+        """Rebuilds the metric from `get_config()`."""
+        return cls(**config)
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorAnalysis:
+    """Where a model's answers go wrong.
+
+    Attributes:
+        exact_match: share of answers entirely right.
+        character_accuracy: share of answer characters right.
+        correct: `[n]` booleans, one per query.
+        predicted_values: `[n]` predicted integers (NaN where unreadable).
+        errors: `[n]` predicted minus true value (NaN where unreadable).
+        error_kinds: counts of wrong answers by kind, each counted once:
+            `"wrong sign"` (the negated answer), `"off by 1"`, `"off by 10"`,
+            `"off by 100"`, `"unreadable"` (not an integer), `"other"`.
+        by_operator: exact match per operator.
+        by_carries: exact match per number of carries (`+`) or borrows
+            (`-`) of two-operand queries; `*` and longer queries are left out.
+        by_answer_length: exact match per number of characters of the true
+            answer, sign included.
+    """
+
+    exact_match: float
+    character_accuracy: float
+    correct: np.ndarray
+    predicted_values: np.ndarray
+    errors: np.ndarray
+    error_kinds: dict[str, int]
+    by_operator: dict[str, float]
+    by_carries: dict[int, float]
+    by_answer_length: dict[int, float]
+
+
+def analyze_errors(
+    queries: Queries, predictions: Sequence[str] | np.ndarray
+) -> ErrorAnalysis:
+    """Compares predicted answer strings with the true ones and explains the misses.
+
+    Args:
+        queries: the queries the model answered.
+        predictions: one predicted answer string per query, as decoded by
+            `CharacterTable.decode`.
+
+    Returns:
+        An `ErrorAnalysis`.
+
+    Raises:
+        ValueError: if the number or width of predictions does not match.
+
+    Example:
+    >>> from mnist_arith import make_queries
+    >>> queries = make_queries("2023")[[0, 1, 2]]     # 0+0, 0-0, 0+1
+    >>> report = analyze_errors(queries, ["0  ", "1  ", "-1 "])
+    >>> report.exact_match, report.error_kinds
+    (0.3333333333333333, {'off by 1': 1, 'off by 10': 0, 'off by 100': 0, \
+'wrong sign': 1, 'unreadable': 0, 'other': 0})
+    """
+    predictions = as_string_array(predictions, "predictions")
+    if predictions.shape != queries.answers.shape:
+        raise ValueError(
+            f"Give one prediction per query ({len(queries)}). "
+            f"Received: {len(predictions)} predictions"
+        )
+    if predictions.dtype != queries.answers.dtype:
+        raise ValueError(
+            f"Predictions must have {queries.answer_width} characters like the "
+            f"answers. Received: predictions[0]={str(predictions[0])!r}"
+        )
+    correct = predictions == queries.answers
+    true_characters = queries.answers.view("<U1").reshape(len(queries), -1)
+    predicted_characters = predictions.view("<U1").reshape(len(queries), -1)
+    values = np.array([_parse_integer(text) for text in predictions.tolist()])
+    errors = values - queries.results
+    wrong = ~correct
+    readable = ~np.isnan(values)
+    absolute = np.abs(errors)
+    sign_flip = readable & (values == -queries.results) & (queries.results != 0)
+    shifted = wrong & readable & ~sign_flip
+    kinds = {
+        "off by 1": int(np.sum(shifted & (absolute == 1))),
+        "off by 10": int(np.sum(shifted & (absolute == 10))),
+        "off by 100": int(np.sum(shifted & (absolute == 100))),
+        "wrong sign": int(np.sum(wrong & sign_flip)),
+        "unreadable": int(np.sum(wrong & ~readable)),
+    }
+    kinds["other"] = int(wrong.sum()) - sum(kinds.values())
+
+    lengths = np.char.str_len(np.char.strip(queries.answers))
+    return ErrorAnalysis(
+        exact_match=float(correct.mean()),
+        character_accuracy=float((true_characters == predicted_characters).mean()),
+        correct=correct,
+        predicted_values=values,
+        errors=errors,
+        error_kinds=kinds,
+        by_operator=_group_means(correct, _single_operator(queries)),
+        by_carries=_group_means(correct, count_carries(queries), skip=-1),
+        by_answer_length=_group_means(correct, lengths),
+    )
+
+
+def count_carries(queries: Queries) -> np.ndarray:
+    """Counts the carries of `a+b` and the borrows of `a-b`, column by column.
+
+    For `a-b` with `a < b` the borrows of `b-a` are counted, which is how the
+    difference is written by hand. Queries with `*` or more than two operands
+    get -1.
+
+    Args:
+        queries: the queries.
+
+    Returns:
+        `[n]` int64 counts.
+
+    Example:
+    >>> from mnist_arith import make_queries
+    >>> data = make_queries(operators="+-*")
+    >>> row = {query: index for index, query in enumerate(data.queries.tolist())}
+    >>> picked = data[[row[q] for q in ["95+7 ", "30-4 ", "4-30 ", "9*9  "]]]
+    >>> count_carries(picked).tolist()
+    [2, 1, 1, -1]
+    """
+    counts = np.full(len(queries), -1, dtype=np.int64)
+    if queries.operands.shape[1] != 2:
+        return counts
+    first, second = queries.operands[:, 0], queries.operands[:, 1]
+    operator = queries.operators[:, 0]
+    adding = operator == "+"
+    subtracting = operator == "-"
+    high = np.where(subtracting, np.maximum(first, second), first)
+    low = np.where(subtracting, np.minimum(first, second), second)
+    carry = np.zeros(len(queries), dtype=np.int64)
+    total = np.zeros(len(queries), dtype=np.int64)
+    while (high > 0).any() or (low > 0).any():
+        high_digit, low_digit = high % 10, low % 10
+        carry = np.where(
+            adding,
+            (high_digit + low_digit + carry >= 10).astype(np.int64),
+            (high_digit - carry < low_digit).astype(np.int64),
+        )
+        total += carry
+        high, low = high // 10, low // 10
+    return np.where(adding | subtracting, total, counts)
+
+
+def classifier_score(probabilities: np.ndarray) -> float:
+    """The Inception-score idea with a digit reader: `exp(E[KL(p(y|x) || p(y))])`.
+
+    It is high when every image is read confidently as one class and all
+    classes appear equally often: at most the number of classes (10 for
+    digits). Real MNIST test digits score about 9.9 with a good reader.
+
+    Args:
+        probabilities: `[n, num_classes]` class probabilities of generated images.
+
+    Returns:
+        The score, between 1 and `num_classes`.
+
+    Example:
+    >>> import numpy as np
+    >>> round(classifier_score(np.eye(10)), 6)
+    10.0
+    >>> round(classifier_score(np.full((5, 10), 0.1)), 6)
+    1.0
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    if probabilities.ndim != 2 or len(probabilities) == 0:
+        raise ValueError(
+            "`probabilities` must be [n, num_classes] with n > 0. "
+            f"Received: probabilities.shape={probabilities.shape}"
+        )
+    probabilities = np.clip(probabilities, 1e-12, 1.0)
+    marginal = probabilities.mean(axis=0, keepdims=True)
+    divergence = np.sum(probabilities * (np.log(probabilities) - np.log(marginal)), 1)
+    return float(np.exp(divergence.mean()))
+
+
+def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> float:
+    """The Fréchet distance between two sets of feature vectors (as in FID).
+
+    `|mu1 - mu2|^2 + trace(C1 + C2 - 2 (C1 C2)^(1/2))`, with Gaussian fits of
+    both sets. Use the digit reader's features of generated and real images.
+
+    Args:
+        features: `[n, dim]` features of generated images.
+        reference_features: `[m, dim]` features of real images.
+
+    Returns:
+        The distance (0 for identical distributions).
+
+    Example:
+    >>> import numpy as np
+    >>> points = np.random.default_rng(0).normal(size=(500, 4))
+    >>> round(frechet_distance(points, points), 6)
+    0.0
+    """
+    first = np.asarray(features, dtype=np.float64)
+    second = np.asarray(reference_features, dtype=np.float64)
+    if first.ndim != 2 or second.ndim != 2 or first.shape[1] != second.shape[1]:
+        raise ValueError(
+            "Both feature sets must be [n, dim] with the same dim. Received: "
+            f"features.shape={first.shape}, reference_features.shape={second.shape}"
+        )
+    if len(first) < 2 or len(second) < 2:
+        raise ValueError(
+            "Each feature set needs at least 2 rows. Received: "
+            f"{len(first)} and {len(second)} rows"
+        )
+    mean_gap = np.sum((first.mean(axis=0) - second.mean(axis=0)) ** 2)
+    covariance_first = np.cov(first, rowvar=False)
+    covariance_second = np.cov(second, rowvar=False)
+    root_first = _psd_sqrt(covariance_first)
+    cross = _psd_sqrt(root_first @ covariance_second @ root_first)
+    trace = np.trace(covariance_first + covariance_second - 2 * cross)
+    return float(max(mean_gap + trace, 0.0))
+
+
+def _psd_sqrt(matrix):
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+
+
+def _parse_integer(text):
+    stripped = text.strip()
+    digits = stripped[1:] if stripped.startswith("-") else stripped
+    return float(int(stripped)) if digits.isdigit() else float("nan")
+
+
+def _single_operator(queries):
+    if queries.operators.shape[1] == 1:
+        return queries.operators[:, 0]
+    return np.array(["".join(row) for row in queries.operators.tolist()])
+
+
+def _group_means(correct, groups, skip=None):
+    result = {}
+    for group in np.unique(groups):
+        if skip is not None and group == skip:
+            continue
+        key = group.item() if hasattr(group, "item") else group
+        result[key] = float(correct[groups == group].mean())
+    return result
+
+
+def readability(
+    reader: keras.Model,
+    images: np.ndarray,
+    answers: Sequence[str] | np.ndarray,
+    vocabulary: str | None = None,
+) -> float:
+    """The share of generated answers an independent reader reads exactly right.
+
+    Args:
+        reader: a trained `digit_reader` (see `train_digit_reader`).
+        images: `[n, length, 28, 28(, 1)]` generated answer images.
+        answers: the `n` answers the images should show.
+        vocabulary: the reader's vocabulary (default: the course's 13
+            characters).
+
+    Returns:
+        The share of image sequences read exactly as their answer.
+
+    Raises:
+        ValueError: if the number of image sequences and answers differ.
+    """
+    from mnist_arith.data.vocabulary import COURSE_VOCABULARY
+    from mnist_arith.models.reader import read_images
+
+    answers = as_string_array(answers, "answers")
+    if len(images) != len(answers):
+        raise ValueError(
+            "Give one answer per image sequence. Received: "
+            f"{len(images)} image sequences and {len(answers)} answers"
+        )
+    read = np.array(read_images(reader, images, vocabulary or COURSE_VOCABULARY))
+    return float(np.mean(read == answers))

@@ -1,0 +1,145 @@
+import keras
+import numpy as np
+import pytest
+from model_checks import assert_config_round_trip
+from model_checks import assert_saved_model_matches
+
+import mnist_arith
+from mnist_arith.models.seq2seq import image2text
+from mnist_arith.models.seq2seq import text2text
+
+SMALL = {"units": 16, "encoder_layers": 1}
+
+
+@pytest.fixture(scope="module")
+def text_data():
+    queries = mnist_arith.make_queries("2023", num_samples=64, seed=0)
+    table = queries.character_table
+    return table.encode(queries.queries), table.encode(queries.answers)
+
+
+@pytest.fixture(scope="module")
+def image_data(digits):
+    queries = mnist_arith.make_queries("2023", num_samples=32, seed=1)
+    images = mnist_arith.render_query_images(
+        queries.queries, digits, seed=0, channel_axis=True
+    )
+    return images, queries.character_table.encode(queries.answers)
+
+
+def losses_after_fit(model, x, y, epochs=4):
+    keras.utils.set_random_seed(0)
+    history = model.fit(x, y, batch_size=16, epochs=epochs, verbose=0)
+    return history.history
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        SMALL,
+        {**SMALL, "cell": "gru", "attention": False, "reverse_queries": False},
+        {**SMALL, "encoder_layers": 2, "decoder_layers": 2},
+    ],
+)
+def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
+    x, y = text_data
+    model = text2text(5, 3, 13, **kwargs)
+    history = losses_after_fit(model, x, y)
+    assert np.isfinite(history["loss"]).all()
+    assert history["loss"][-1] < history["loss"][0]
+    assert set(history) == {"loss", "exact_match", "character_accuracy"}
+    assert model.predict(x[:4], verbose=0).shape == (4, 3, 13)
+    assert_config_round_trip(model)
+    loaded = assert_saved_model_matches(model, x[:8], tmp_path)
+    # The compile state comes back: same loss and metrics, ready to fit on.
+    history = loaded.fit(x[:16], y[:16], epochs=1, verbose=0).history
+    assert set(history) == {"loss", "exact_match", "character_accuracy"}
+    assert loaded.loss == "categorical_crossentropy"
+
+
+def test_notebook_preset_ignores_reversal():
+    assert not text2text(preset="notebook").get_layer("query_order").reverse
+
+
+def test_text2text_reversal_is_inside_the_model(text_data):
+    x, _ = text_data
+    keras.utils.set_random_seed(0)
+    forward = text2text(5, 3, 13, **SMALL, reverse_queries=False)
+    reverse = text2text(5, 3, 13, **SMALL, reverse_queries=True)
+    reverse.set_weights(forward.get_weights())
+    np.testing.assert_allclose(
+        reverse.predict(x[:4], verbose=0),
+        forward.predict(x[:4, ::-1], verbose=0),
+        atol=1e-5,
+    )
+
+
+def test_notebook_preset_has_the_reference_structure():
+    model = text2text(5, 3, 13, preset="notebook")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == [
+        "InputLayer", "QueryOrder", "LSTM", "RepeatVector", "LSTM", "TimeDistributed"
+    ]  # fmt: skip
+    assert not model.layers[1].reverse
+    assert model.layers[2].units == 256 and not model.layers[2].return_sequences
+    assert model.layers[3].n == 3
+    assert model.layers[4].units == 256 and model.layers[4].return_sequences
+    dense = model.layers[5].layer
+    assert dense.units == 13 and dense.activation.__name__ == "softmax"
+    encoder = 4 * 256 * (13 + 256 + 1)
+    decoder = 4 * 256 * (256 + 256 + 1)
+    assert model.count_params() == encoder + decoder + 256 * 13 + 13
+
+
+def test_image2text_fits_and_round_trips(image_data, tmp_path):
+    x, y = image_data
+    model = image2text(5, 3, 13, **SMALL, filters=4)
+    history = losses_after_fit(model, x, y, epochs=3)
+    assert history["loss"][-1] < history["loss"][0]
+    assert model.predict(x[:2], verbose=0).shape == (2, 3, 13)
+    assert_config_round_trip(model)
+    assert_saved_model_matches(model, x[:4], tmp_path)
+
+
+def test_image2text_notebook_preset(image_data):
+    model = image2text(5, 3, 13, preset="notebook", filters=4)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds[-4:] == ["LSTM", "RepeatVector", "LSTM", "TimeDistributed"]
+    assert kinds[1:3] == ["QueryOrder", "TimeDistributed"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"cell": "transformer"}, "cell='transformer'"),
+        ({"units": 0}, "units=0"),
+        ({"encoder_layers": -1}, "encoder_layers=-1"),
+        ({"decoder_layers": 1.5}, "decoder_layers=1.5"),
+        ({"preset": "course"}, "preset='course'"),
+        ({"learning_rate": 0.0}, "learning_rate=0.0"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        text2text(5, 3, 13, **kwargs)
+
+
+def test_bad_sizes():
+    with pytest.raises(ValueError, match="query_length=0"):
+        text2text(0, 3, 13)
+    with pytest.raises(ValueError, match="vocabulary_size=-13"):
+        text2text(5, 3, -13)
+    with pytest.raises(ValueError, match="filters=0"):
+        image2text(5, 3, 13, filters=0)
+
+
+@pytest.mark.parametrize("preset", [None, "notebook"])
+def test_wrong_input_shape_is_rejected(preset):
+    model = text2text(5, 3, 13, **SMALL, preset=preset)
+    with pytest.raises(
+        ValueError, match=r"expected shape=\(None, 5, 13\), found shape=\(2, 5, 14\)"
+    ):
+        model.predict(np.zeros((2, 5, 14), "float32"), verbose=0)
+    model = image2text(5, 3, 13, **SMALL, filters=4, preset=preset)
+    with pytest.raises(ValueError, match=r"\(2, 7, 28, 28, 1\)"):
+        model.predict(np.zeros((2, 7, 28, 28, 1), "float32"), verbose=0)
