@@ -5,10 +5,11 @@ from model_checks import assert_config_round_trip
 from model_checks import assert_saved_model_matches
 
 import mnist_arith
+from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
 
-SMALL = {"units": 16, "encoder_layers": 1}
+SMALL = {"units": 16, "encoder_layers": 1, "decoder_layers": 1}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def losses_after_fit(model, x, y, epochs=4):
     "kwargs",
     [
         SMALL,
-        {**SMALL, "cell": "gru", "attention": False, "reverse_queries": False},
-        {**SMALL, "encoder_layers": 2, "decoder_layers": 2},
+        {**SMALL, "cell": "lstm", "reverse_queries": True},
+        {**SMALL, "cell": "gru", "digit_places": False, "dropout": 0.0},
+        {**SMALL, "encoder_layers": 2, "decoder_layers": 2, "digit_places": False},
     ],
 )
 def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
@@ -64,8 +66,9 @@ def test_notebook_preset_ignores_reversal():
 def test_text2text_reversal_is_inside_the_model(text_data):
     x, _ = text_data
     keras.utils.set_random_seed(0)
-    forward = text2text(5, 3, 13, **SMALL, reverse_queries=False)
-    reverse = text2text(5, 3, 13, **SMALL, reverse_queries=True)
+    settings = {**SMALL, "cell": "lstm", "digit_places": False}
+    forward = text2text(5, 3, 13, **settings, reverse_queries=False)
+    reverse = text2text(5, 3, 13, **settings, reverse_queries=True)
     reverse.set_weights(forward.get_weights())
     np.testing.assert_allclose(
         reverse.predict(x[:4], verbose=0),
@@ -108,10 +111,51 @@ def test_image2text_notebook_preset(image_data):
     assert kinds[1:3] == ["QueryOrder", "TimeDistributed"]
 
 
+def test_digit_places_line_up_digits():
+    table = mnist_arith.CharacterTable(mnist_arith.MULTIPLICATION_VOCABULARY)
+    one_hot = table.encode(["81+24", "7-3  ", "1*234", "  5+6"])
+    places, operands = DigitPlaces()(one_hot)
+    places = keras.ops.convert_to_numpy(places).tolist()
+    operands = keras.ops.convert_to_numpy(operands).tolist()
+    assert places == [
+        [2, 1, 0, 2, 1],
+        [1, 0, 1, 0, 0],
+        [1, 0, 3, 2, 1],
+        [0, 0, 1, 0, 1],
+    ]
+    # an operator belongs to the operand after it
+    assert operands == [
+        [0, 0, 1, 1, 1],
+        [0, 1, 1, 1, 1],
+        [0, 1, 1, 1, 1],
+        [0, 0, 0, 1, 1],
+    ]
+    reversed_places, reversed_operands = DigitPlaces(reversed_input=True)(
+        one_hot[:, ::-1]
+    )
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(reversed_places), np.array(places)[:, ::-1]
+    )
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(reversed_operands), np.array(operands)[:, ::-1]
+    )
+
+
+def test_transformer_defaults():
+    model = text2text()
+    assert model.get_layer("digit_places") is not None
+    assert model.get_layer("answer_slots").length == 3
+    assert model.get_layer("character_embedding").units == 64
+    assert isinstance(model.optimizer, keras.optimizers.AdamW)
+    lstm = text2text(cell="lstm")
+    assert lstm.get_layer("decoder_0").units == 256
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"cell": "transformer"}, "cell='transformer'"),
+        ({"cell": "rnn"}, "cell='rnn'"),
+        ({"dropout": 1.0}, "dropout=1.0"),
         ({"units": 0}, "units=0"),
         ({"encoder_layers": -1}, "encoder_layers=-1"),
         ({"decoder_layers": 1.5}, "decoder_layers=1.5"),
@@ -125,6 +169,13 @@ def test_bad_arguments(kwargs, message):
 
 
 def test_bad_sizes():
+    with pytest.raises(ValueError, match="vocabulary_size=20"):
+        text2text(5, 3, 20)
+    assert text2text(5, 3, 20, digit_places=False, units=8).output_shape == (
+        None,
+        3,
+        20,
+    )
     with pytest.raises(ValueError, match="query_length=0"):
         text2text(0, 3, 13)
     with pytest.raises(ValueError, match="vocabulary_size=-13"):
@@ -141,5 +192,5 @@ def test_wrong_input_shape_is_rejected(preset):
     ):
         model.predict(np.zeros((2, 5, 14), "float32"), verbose=0)
     model = image2text(5, 3, 13, **SMALL, filters=4, preset=preset)
-    with pytest.raises(ValueError, match=r"\(2, 7, 28, 28, 1\)"):
+    with pytest.raises(ValueError, match=r"found shape=\(2, 7, 28, 28"):
         model.predict(np.zeros((2, 7, 28, 28, 1), "float32"), verbose=0)

@@ -7,6 +7,7 @@ import_keras()
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.glyphs import draw_operator_glyphs
+from mnist_arith.data.images import load_images
 from mnist_arith.data.queries import PRESETS
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.queries import make_queries
@@ -16,20 +17,93 @@ from mnist_arith.data.streaming import QueryDataset
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
+from mnist_arith.latent import decode_latents
+from mnist_arith.latent import encode_images
+from mnist_arith.latent import interpolate_latents
+from mnist_arith.latent import latent_arithmetic
+from mnist_arith.latent import latent_sweep
+from mnist_arith.latent import sample_grid
+from mnist_arith.latent import sample_prior
+from mnist_arith.metrics import CharacterAccuracy
+from mnist_arith.metrics import ErrorAnalysis
+from mnist_arith.metrics import ExactMatch
+from mnist_arith.metrics import analyze_errors
+from mnist_arith.metrics import classifier_score
+from mnist_arith.metrics import count_carries
+from mnist_arith.metrics import exact_match
+from mnist_arith.metrics import frechet_distance
+from mnist_arith.metrics import readability
+from mnist_arith.models.autoencoder import Autoencoder
+from mnist_arith.models.autoencoder import autoencoder
+from mnist_arith.models.blocks import conv_net
+from mnist_arith.models.blocks import deconv_net
+from mnist_arith.models.gan import GAN
+from mnist_arith.models.gan import gan
+from mnist_arith.models.layers import DigitPlaces
+from mnist_arith.models.reader import digit_reader
+from mnist_arith.models.reader import read_images
+from mnist_arith.models.reader import reader_features
+from mnist_arith.models.reader import train_digit_reader
+from mnist_arith.models.seq2seq import image2text
+from mnist_arith.models.seq2seq import text2text
+from mnist_arith.models.vae import VAE
+from mnist_arith.models.vae import Sampling
+from mnist_arith.models.vae import vae
+from mnist_arith.plot import plot_image_grid
+from mnist_arith.plot import plot_interpolation
+from mnist_arith.plot import plot_latent_arithmetic
+from mnist_arith.plot import plot_training_curves
 
 __version__ = "0.1.0"
 
 __all__ = [
     "COURSE_VOCABULARY",
+    "GAN",
     "MULTIPLICATION_VOCABULARY",
     "PRESETS",
+    "VAE",
+    "Autoencoder",
+    "CharacterAccuracy",
     "CharacterTable",
+    "DigitPlaces",
     "Digits",
+    "ErrorAnalysis",
+    "ExactMatch",
     "Queries",
     "QueryDataset",
+    "Sampling",
+    "analyze_errors",
+    "autoencoder",
+    "classifier_score",
+    "conv_net",
+    "count_carries",
+    "decode_latents",
+    "deconv_net",
+    "digit_reader",
     "draw_operator_glyphs",
+    "encode_images",
+    "exact_match",
+    "frechet_distance",
+    "gan",
+    "image2text",
+    "interpolate_latents",
+    "latent_arithmetic",
+    "latent_sweep",
     "load_digits",
+    "load_images",
     "make_queries",
+    "plot_image_grid",
+    "plot_interpolation",
+    "plot_latent_arithmetic",
+    "plot_training_curves",
+    "read_images",
+    "readability",
+    "reader_features",
     "render_query_images",
+    "sample_grid",
+    "sample_prior",
     "split_queries",
+    "text2text",
+    "train_digit_reader",
+    "vae",
 ]

@@ -20,6 +20,13 @@ def exact_match(y_true, y_pred):
 
     Returns:
         A `[batch]` float tensor.
+
+    Examples:
+        >>> import numpy as np
+        >>> y_true = np.eye(13)[[[1, 2], [3, 4]]]
+        >>> y_pred = np.eye(13)[[[1, 2], [3, 5]]]
+        >>> keras.ops.convert_to_numpy(exact_match(y_true, y_pred)).tolist()
+        [1.0, 0.0]
     """
     same = keras.ops.equal(
         keras.ops.argmax(y_true, axis=-1), keras.ops.argmax(y_pred, axis=-1)
@@ -35,14 +42,14 @@ class ExactMatch(keras.metrics.MeanMetricWrapper):
     answer with one wrong digit out of three still scores 67%. Exact match is
     the figure that says how often the model does the arithmetic right.
 
-    Example:
-    >>> import numpy as np
-    >>> metric = ExactMatch()
-    >>> y_true = np.eye(13)[[[1, 2], [3, 4]]]
-    >>> y_pred = np.eye(13)[[[1, 2], [3, 5]]]
-    >>> metric.update_state(y_true, y_pred)
-    >>> float(metric.result())
-    0.5
+    Examples:
+        >>> import numpy as np
+        >>> metric = ExactMatch()
+        >>> y_true = np.eye(13)[[[1, 2], [3, 4]]]
+        >>> y_pred = np.eye(13)[[[1, 2], [3, 5]]]
+        >>> metric.update_state(y_true, y_pred)
+        >>> float(metric.result())
+        0.5
     """
 
     def __init__(self, name: str = "exact_match", dtype=None):
@@ -60,7 +67,16 @@ class ExactMatch(keras.metrics.MeanMetricWrapper):
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
 class CharacterAccuracy(keras.metrics.MeanMetricWrapper):
-    """The share of answer characters that are right (the course's "accuracy")."""
+    """The share of answer characters that are right (the course's "accuracy").
+
+    Examples:
+        >>> import numpy as np
+        >>> metric = CharacterAccuracy()
+        >>> y_true = np.eye(13)[[[1, 2], [3, 4]]]
+        >>> metric.update_state(y_true, np.eye(13)[[[1, 2], [3, 5]]])
+        >>> float(metric.result())
+        0.75
+    """
 
     def __init__(self, name: str = "character_accuracy", dtype=None):
         super().__init__(fn=keras.metrics.categorical_accuracy, name=name, dtype=dtype)
@@ -122,12 +138,12 @@ def analyze_errors(
     Raises:
         ValueError: if the number or width of predictions does not match.
 
-    Example:
-    >>> from mnist_arith import make_queries
-    >>> queries = make_queries("2023")[[0, 1, 2]]     # 0+0, 0-0, 0+1
-    >>> report = analyze_errors(queries, ["0  ", "1  ", "-1 "])
-    >>> report.exact_match, report.error_kinds
-    (0.3333333333333333, {'off by 1': 1, 'off by 10': 0, 'off by 100': 0, \
+    Examples:
+        >>> from mnist_arith import make_queries
+        >>> queries = make_queries("2023")[[0, 1, 2]]     # 0+0, 0-0, 0+1
+        >>> report = analyze_errors(queries, ["0  ", "1  ", "-1 "])
+        >>> report.exact_match, report.error_kinds
+        (0.3333333333333333, {'off by 1': 1, 'off by 10': 0, 'off by 100': 0, \
 'wrong sign': 1, 'unreadable': 0, 'other': 0})
     """
     predictions = as_string_array(predictions, "predictions")
@@ -187,13 +203,13 @@ def count_carries(queries: Queries) -> np.ndarray:
     Returns:
         `[n]` int64 counts.
 
-    Example:
-    >>> from mnist_arith import make_queries
-    >>> data = make_queries(operators="+-*")
-    >>> row = {query: index for index, query in enumerate(data.queries.tolist())}
-    >>> picked = data[[row[q] for q in ["95+7 ", "30-4 ", "4-30 ", "9*9  "]]]
-    >>> count_carries(picked).tolist()
-    [2, 1, 1, -1]
+    Examples:
+        >>> from mnist_arith import make_queries
+        >>> data = make_queries(operators="+-*")
+        >>> row = {query: index for index, query in enumerate(data.queries.tolist())}
+        >>> picked = data[[row[q] for q in ["95+7 ", "30-4 ", "4-30 ", "9*9  "]]]
+        >>> count_carries(picked).tolist()
+        [2, 1, 1, -1]
     """
     counts = np.full(len(queries), -1, dtype=np.int64)
     if queries.operands.shape[1] != 2:
@@ -231,12 +247,12 @@ def classifier_score(probabilities: np.ndarray) -> float:
     Returns:
         The score, between 1 and `num_classes`.
 
-    Example:
-    >>> import numpy as np
-    >>> round(classifier_score(np.eye(10)), 6)
-    10.0
-    >>> round(classifier_score(np.full((5, 10), 0.1)), 6)
-    1.0
+    Examples:
+        >>> import numpy as np
+        >>> round(classifier_score(np.eye(10)), 6)
+        10.0
+        >>> round(classifier_score(np.full((5, 10), 0.1)), 6)
+        1.0
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     if probabilities.ndim != 2 or len(probabilities) == 0:
@@ -263,11 +279,11 @@ def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> fl
     Returns:
         The distance (0 for identical distributions).
 
-    Example:
-    >>> import numpy as np
-    >>> points = np.random.default_rng(0).normal(size=(500, 4))
-    >>> round(frechet_distance(points, points), 6)
-    0.0
+    Examples:
+        >>> import numpy as np
+        >>> points = np.random.default_rng(0).normal(size=(500, 4))
+        >>> round(frechet_distance(points, points), 6)
+        0.0
     """
     first = np.asarray(features, dtype=np.float64)
     second = np.asarray(reference_features, dtype=np.float64)

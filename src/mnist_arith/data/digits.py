@@ -132,12 +132,12 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
         OSError: for `source="mnist"` when MNIST can be neither found nor
             downloaded.
 
-    Example:
-    >>> digits = load_digits("embedded")
-    >>> digits
-    Digits(source='embedded', train=4000, test=1000)
-    >>> digits.train_images.shape, digits.train_images.dtype
-    ((4000, 28, 28), dtype('uint8'))
+    Examples:
+        >>> digits = load_digits("embedded")
+        >>> digits
+        Digits(source='embedded', train=4000, test=1000)
+        >>> digits.train_images.shape, digits.train_images.dtype
+        ((4000, 28, 28), dtype('uint8'))
     """
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and source not in SOURCES

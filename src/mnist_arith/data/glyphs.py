@@ -36,10 +36,10 @@ def draw_operator_glyphs(
     Raises:
         ValueError: for an unknown operator or style, or `num_glyphs` < 1.
 
-    Example:
-    >>> glyphs = draw_operator_glyphs("+", 50, style="2021")
-    >>> glyphs.shape, glyphs.dtype, int(glyphs.max())
-    ((50, 28, 28), dtype('uint8'), 255)
+    Examples:
+        >>> glyphs = draw_operator_glyphs("+", 50, style="2021")
+        >>> glyphs.shape, glyphs.dtype, int(glyphs.max())
+        ((50, 28, 28), dtype('uint8'), 255)
     """
     if operator not in ("+", "-", "*"):
         raise ValueError(

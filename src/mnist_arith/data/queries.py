@@ -168,15 +168,15 @@ def make_queries(
         ValueError: for an unknown preset, operator or padding, a non-positive
             size, more samples than queries, or widths too small.
 
-    Example:
-    >>> data = make_queries("2023")
-    >>> len(data), data.queries[:3].tolist(), data.answers[:3].tolist()
-    (20000, ['0+0  ', '0-0  ', '0+1  '], ['0  ', '0  ', '1  '])
-    >>> make_queries("2021").queries[:2].tolist()
-    ['  0-  0', '  0+  0']
-    >>> make_queries(max_value=9, operators="+*", num_operands=3,
-    ...              num_samples=2, seed=0).queries.shape
-    (2,)
+    Examples:
+        >>> data = make_queries("2023")
+        >>> len(data), data.queries[:3].tolist(), data.answers[:3].tolist()
+        (20000, ['0+0  ', '0-0  ', '0+1  '], ['0  ', '0  ', '1  '])
+        >>> make_queries("2021").queries[:2].tolist()
+        ['  0-  0', '  0+  0']
+        >>> make_queries(max_value=9, operators="+*", num_operands=3,
+        ...              num_samples=2, seed=0).queries.shape
+        (2,)
     """
     settings = _resolve_settings(preset, max_value, operators, padding)
     max_value, operators, padding = settings

@@ -111,12 +111,12 @@ def render_query_images(
         ValueError: for characters that cannot be drawn, strings of different
             lengths, an unknown pool, dtype or style.
 
-    Example:
-    >>> from mnist_arith import load_digits
-    >>> images = render_query_images(["12+7 ", "3-45 "], load_digits("embedded"),
-    ...                              seed=0)
-    >>> images.shape, images.dtype, float(images[0, 4].max())
-    ((2, 5, 28, 28), dtype('float32'), 0.0)
+    Examples:
+        >>> from mnist_arith import load_digits
+        >>> images = render_query_images(["12+7 ", "3-45 "], load_digits("embedded"),
+        ...                              seed=0)
+        >>> images.shape, images.dtype, float(images[0, 4].max())
+        ((2, 5, 28, 28), dtype('float32'), 0.0)
     """
     array = as_string_array(strings, "strings")
     if dtype not in _DTYPES:

@@ -36,16 +36,16 @@ def split_queries(
         ValueError: if `train_fraction` is outside (0, 1), the mask has the
             wrong shape, or a side of the split would be empty.
 
-    Example:
-    >>> from mnist_arith import make_queries
-    >>> train, test = split_queries(make_queries("2023"), 0.1, seed=0)
-    >>> len(train), len(test)
-    (2000, 18000)
-    >>> train, test = split_queries(
-    ...     make_queries("2023"), 1.0,
-    ...     holdout=lambda q: (q.operands == 7).any(axis=1))
-    >>> bool((train.operands == 7).any()), len(test)
-    (False, 398)
+    Examples:
+        >>> from mnist_arith import make_queries
+        >>> train, test = split_queries(make_queries("2023"), 0.1, seed=0)
+        >>> len(train), len(test)
+        (2000, 18000)
+        >>> train, test = split_queries(
+        ...     make_queries("2023"), 1.0,
+        ...     holdout=lambda q: (q.operands == 7).any(axis=1))
+        >>> bool((train.operands == 7).any()), len(test)
+        (False, 398)
     """
     is_number = not isinstance(train_fraction, bool) and isinstance(
         train_fraction, int | float | np.floating

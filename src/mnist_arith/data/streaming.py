@@ -36,12 +36,12 @@ class QueryDataset(keras.utils.PyDataset):
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of
             `keras.utils.PyDataset`.
 
-    Example:
-    >>> from mnist_arith import load_digits, make_queries
-    >>> dataset = QueryDataset(make_queries("2023")[:100], inputs="image",
-    ...                        batch_size=32, digits=load_digits("embedded"))
-    >>> len(dataset), [array.shape for array in dataset[0]]
-    (4, [(32, 5, 28, 28, 1), (32, 3, 13)])
+    Examples:
+        >>> from mnist_arith import load_digits, make_queries
+        >>> dataset = QueryDataset(make_queries("2023")[:100], inputs="image",
+        ...                        batch_size=32, digits=load_digits("embedded"))
+        >>> len(dataset), [array.shape for array in dataset[0]]
+        (4, [(32, 5, 28, 28, 1), (32, 3, 13)])
     """
 
     def __init__(

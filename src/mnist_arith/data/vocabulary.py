@@ -75,14 +75,14 @@ class CharacterTable:
             13 characters `'0123456789+- '`; use `MULTIPLICATION_VOCABULARY`
             for queries with `*`.
 
-    Example:
-    >>> table = CharacterTable()
-    >>> table.encode(["12+3 "]).shape
-    (1, 5, 13)
-    >>> table.decode(table.encode(["12+3 "]))
-    ['12+3 ']
-    >>> table.encode(["12+3 "], one_hot=False)
-    array([[ 1,  2, 10,  3, 12]], dtype=int32)
+    Examples:
+        >>> table = CharacterTable()
+        >>> table.encode(["12+3 "]).shape
+        (1, 5, 13)
+        >>> table.decode(table.encode(["12+3 "]))
+        ['12+3 ']
+        >>> table.encode(["12+3 "], one_hot=False)
+        array([[ 1,  2, 10,  3, 12]], dtype=int32)
     """
 
     def __init__(self, characters: str = COURSE_VOCABULARY):

@@ -41,10 +41,10 @@ def digit_reader(
     Raises:
         ValueError: for an empty vocabulary or non-positive `filters`.
 
-    Example:
-    >>> reader = digit_reader()
-    >>> reader.output_shape
-    (None, 13)
+    Examples:
+        >>> reader = digit_reader()
+        >>> reader.output_shape
+        (None, 13)
     """
     table = CharacterTable(vocabulary)
     if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:

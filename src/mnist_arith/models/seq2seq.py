@@ -4,44 +4,21 @@ import keras
 
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
+from mnist_arith.models.layers import MAX_PLACES
+from mnist_arith.models.layers import AnswerSlots
+from mnist_arith.models.layers import DigitPlaces
+from mnist_arith.models.layers import PositionEmbedding
+from mnist_arith.models.layers import QueryOrder
+from mnist_arith.models.layers import transformer_block
 
-CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
-"""The recurrent cells a model can use, by name."""
+CELLS = ("transformer", "lstm", "gru")
+"""The encoder-decoder kinds a sequence model can use."""
 
 PRESETS = ("notebook",)
+"""`"notebook"`: the course's reference model, for comparison."""
 
-
-@keras.saving.register_keras_serializable(package="mnist_arith")
-class QueryOrder(keras.layers.Layer):
-    """The first layer of every sequence model: checks the query, may reverse it.
-
-    It rejects inputs whose shape differs from the one the model was built for
-    with a `ValueError` naming the received shape, on every backend. With
-    `reverse=True` it flips the time axis (axis 1), as keras-io's addition
-    example does: users feed queries as written while the encoder reads them
-    last character first, which shortens the path between the digits that are
-    added together.
-
-    Args:
-        reverse: whether to reverse the time axis.
-        **kwargs: standard `keras.layers.Layer` arguments.
-    """
-
-    def __init__(self, reverse: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.reverse = reverse
-
-    def build(self, input_shape):
-        """Fixes the accepted shape to the one the model is built with."""
-        self.input_spec = keras.layers.InputSpec(shape=(None, *input_shape[1:]))
-
-    def call(self, inputs):
-        """Returns `inputs`, reversed along axis 1 if `reverse`."""
-        return keras.ops.flip(inputs, axis=1) if self.reverse else inputs
-
-    def get_config(self) -> dict:
-        """Returns the layer's config."""
-        return {**super().get_config(), "reverse": self.reverse}
+_RECURRENT = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+_DEFAULT_UNITS = {"transformer": 64, "lstm": 256, "gru": 256}
 
 
 def text2text(
@@ -50,41 +27,51 @@ def text2text(
     vocabulary_size: int = 13,
     *,
     preset: str | None = None,
-    cell: str = "lstm",
-    units: int = 256,
+    cell: str = "transformer",
+    units: int | None = None,
     encoder_layers: int = 2,
-    decoder_layers: int = 1,
-    attention: bool = True,
-    reverse_queries: bool = True,
+    decoder_layers: int = 2,
+    digit_places: bool = True,
+    reverse_queries: bool = False,
+    dropout: float = 0.1,
     learning_rate: float = 1e-3,
 ) -> keras.Model:
     """Builds a compiled model that maps one-hot queries to one-hot answers.
 
-    The default is a bidirectional recurrent encoder whose states the
-    decoder attends to at every answer position, reading the query reversed.
+    The default is a small transformer: every query character is embedded
+    with its place value and operand (`DigitPlaces`), a self-attention encoder
+    reads the query, and one learned slot per answer character attends to it
+    (all characters in one pass). On the 2023 format with a 10% training split
+    it answers 99.9% of the held-out queries exactly, where the course's model
+    reaches 12% (see BENCHMARKS.md). `cell="lstm"` or `"gru"` builds a
+    bidirectional recurrent encoder with an attending recurrent decoder.
     `preset="notebook"` builds the course's reference model exactly:
     `LSTM(256)` → `RepeatVector` → `LSTM(256, return_sequences=True)` →
     `TimeDistributed(Dense(vocabulary_size, softmax))`.
 
-    The model is compiled with Adam, categorical cross-entropy and two
-    metrics: `exact_match` (whole answer right) and `character_accuracy`
-    (the course's per-character "accuracy").
+    The model is compiled with AdamW (Adam for the notebook), categorical
+    cross-entropy and two metrics: `exact_match` (whole answer right) and
+    `character_accuracy` (the course's per-character "accuracy").
 
     Args:
         query_length: characters per query (5 for the 2023 format, 7 for 2021).
         answer_length: characters per answer.
-        vocabulary_size: one-hot depth (13, or 14 with `*`).
+        vocabulary_size: one-hot depth: 13 (`'0123456789+- '`), or 14 with
+            `*`; other sizes need `digit_places=False`.
         preset: `"notebook"` for the course's reference model; the other
             arguments but the three sizes are then ignored.
-        cell: `"lstm"` or `"gru"`.
-        units: width of every recurrent layer.
+        cell: `"transformer"`, `"lstm"` or `"gru"`.
+        units: the model width (default 64 for the transformer, 256 for
+            recurrent cells).
         encoder_layers: stacked encoder layers (the course's "extra LSTM
             layer" task sets 2 or more).
         decoder_layers: stacked decoder layers.
-        attention: whether the decoder attends to every encoder state instead
-            of seeing only the last one.
-        reverse_queries: whether the model reads queries reversed.
-        learning_rate: Adam's learning rate.
+        digit_places: whether to embed every character's place value and
+            operand next to it.
+        reverse_queries: whether the model reads queries reversed (matters for
+            recurrent cells).
+        dropout: dropout rate inside the encoder and decoder.
+        learning_rate: the optimizer's learning rate.
 
     Returns:
         A compiled `keras.Model` taking `[batch, query_length, vocabulary_size]`
@@ -93,19 +80,45 @@ def text2text(
     Raises:
         ValueError: for an unknown preset or cell, or non-positive sizes.
 
-    Example:
-    >>> model = text2text(5, 3, 13, units=32)
-    >>> model.output_shape
-    (None, 3, 13)
+    Examples:
+        >>> model = text2text(5, 3, 13, units=32)
+        >>> model.output_shape
+        (None, 3, 13)
     """
-    inputs = _text_input(query_length, vocabulary_size)
-    _check_answer(answer_length, vocabulary_size)
+    _check_positive(query_length, "query_length")
+    _check_positive(answer_length, "answer_length")
+    _check_positive(vocabulary_size, "vocabulary_size")
+    inputs = keras.Input((query_length, vocabulary_size), name="query")
     if _is_notebook(preset):
-        return _notebook_model(inputs, answer_length, vocabulary_size, "text2text")
-    encoded = QueryOrder(reverse_queries, name="query_order")(inputs)
-    outputs = _encoder_decoder(
-        encoded, answer_length, vocabulary_size, cell, units,
-        encoder_layers, decoder_layers, attention,
+        return _notebook_model(
+            inputs, inputs, answer_length, vocabulary_size, "text2text"
+        )
+    units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    if digit_places and vocabulary_size not in (13, 14):
+        raise ValueError(
+            "`digit_places` needs the course vocabulary (13 or 14 characters). "
+            f"Received: vocabulary_size={vocabulary_size}"
+        )
+    ordered = QueryOrder(reverse_queries, name="query_order")(inputs)
+    embedded = keras.layers.Dense(units, use_bias=False, name="character_embedding")(
+        ordered
+    )
+    if digit_places:
+        places, operands = DigitPlaces(reverse_queries, name="digit_places")(ordered)
+        embedded = keras.layers.Add(name="with_places")(
+            [
+                embedded,
+                keras.layers.Embedding(MAX_PLACES, units, name="place_embedding")(
+                    places
+                ),
+                keras.layers.Embedding(MAX_PLACES, units, name="operand_embedding")(
+                    operands
+                ),
+            ]
+        )
+    outputs = _core(
+        embedded, answer_length, vocabulary_size, cell, encoder_layers,
+        decoder_layers, dropout,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="text2text"), learning_rate)
 
@@ -116,12 +129,12 @@ def image2text(
     vocabulary_size: int = 13,
     *,
     preset: str | None = None,
-    cell: str = "lstm",
-    units: int = 256,
+    cell: str = "transformer",
+    units: int | None = None,
     encoder_layers: int = 2,
-    decoder_layers: int = 1,
-    attention: bool = True,
-    reverse_queries: bool = True,
+    decoder_layers: int = 2,
+    reverse_queries: bool = False,
+    dropout: float = 0.1,
     filters: int = 32,
     learning_rate: float = 1e-3,
 ) -> keras.Model:
@@ -137,15 +150,16 @@ def image2text(
         vocabulary_size: one-hot depth of the answers.
         preset: `"notebook"`: the course's LSTM(256) encoder-decoder on top of
             the convolutional character reader.
-        cell: `"lstm"` or `"gru"`.
-        units: width of every recurrent layer.
+        cell: `"transformer"`, `"lstm"` or `"gru"`.
+        units: the model width (default 64 for the transformer, 256 for
+            recurrent cells).
         encoder_layers: stacked encoder layers.
         decoder_layers: stacked decoder layers.
-        attention: whether the decoder attends to every encoder state.
         reverse_queries: whether the model reads the query reversed.
+        dropout: dropout rate inside the encoder and decoder.
         filters: filters of the first convolution (the second has twice as
             many).
-        learning_rate: Adam's learning rate.
+        learning_rate: the optimizer's learning rate.
 
     Returns:
         A compiled `keras.Model` taking `[batch, query_length, 28, 28, 1]`
@@ -154,13 +168,14 @@ def image2text(
     Raises:
         ValueError: for an unknown preset or cell, or non-positive sizes.
 
-    Example:
-    >>> model = image2text(5, 3, 13, units=32, filters=8)
-    >>> model.input_shape, model.output_shape
-    ((None, 5, 28, 28, 1), (None, 3, 13))
+    Examples:
+        >>> model = image2text(5, 3, 13, units=32, filters=8)
+        >>> model.input_shape, model.output_shape
+        ((None, 5, 28, 28, 1), (None, 3, 13))
     """
     _check_positive(query_length, "query_length")
-    _check_answer(answer_length, vocabulary_size)
+    _check_positive(answer_length, "answer_length")
+    _check_positive(vocabulary_size, "vocabulary_size")
     _check_positive(filters, "filters")
     notebook = _is_notebook(preset)
     inputs = keras.Input((query_length, 28, 28, 1), name="query_images")
@@ -170,11 +185,13 @@ def image2text(
     )(ordered)
     if notebook:
         return _notebook_model(
-            features, answer_length, vocabulary_size, "image2text", inputs=inputs
+            inputs, features, answer_length, vocabulary_size, "image2text"
         )
-    outputs = _encoder_decoder(
-        features, answer_length, vocabulary_size, cell, units,
-        encoder_layers, decoder_layers, attention,
+    units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    embedded = keras.layers.Dense(units, name="character_embedding")(features)
+    outputs = _core(
+        embedded, answer_length, vocabulary_size, cell, encoder_layers,
+        decoder_layers, dropout,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="image2text"), learning_rate)
 
@@ -194,22 +211,59 @@ def _character_reader(filters):
     )
 
 
-def _encoder_decoder(
-    inputs, answer_length, vocabulary_size, cell, units,
-    encoder_layers, decoder_layers, attention,
-):  # fmt: skip
+def _resolve_core(cell, units, encoder_layers, decoder_layers, dropout):
     if cell not in CELLS:
-        raise ValueError(
-            f"`cell` must be one of {sorted(CELLS)}. Received: cell={cell!r}"
-        )
+        raise ValueError(f"`cell` must be one of {CELLS}. Received: cell={cell!r}")
+    units = _DEFAULT_UNITS[cell] if units is None else units
     _check_positive(units, "units")
     _check_positive(encoder_layers, "encoder_layers")
     _check_positive(decoder_layers, "decoder_layers")
-    layer = CELLS[cell]
-    sequence = inputs
+    if not 0 <= dropout < 1:
+        raise ValueError(f"`dropout` must lie in [0, 1). Received: dropout={dropout!r}")
+    return units
+
+
+def _core(
+    embedded, answer_length, vocabulary_size, cell, encoder_layers,
+    decoder_layers, dropout,
+):  # fmt: skip
+    if cell == "transformer":
+        decoded = _transformer(
+            embedded, answer_length, encoder_layers, decoder_layers, dropout
+        )
+    else:
+        decoded = _recurrent(
+            embedded, answer_length, _RECURRENT[cell], encoder_layers,
+            decoder_layers, dropout,
+        )  # fmt: skip
+    return keras.layers.Dense(vocabulary_size, activation="softmax", name="characters")(
+        decoded
+    )
+
+
+def _transformer(embedded, answer_length, encoder_layers, decoder_layers, dropout):
+    units = embedded.shape[-1]
+    heads = 4 if units % 4 == 0 else 1
+    encoded = PositionEmbedding(name="query_positions")(embedded)
+    for index in range(encoder_layers):
+        encoded = transformer_block(
+            encoded, None, heads=heads, dropout=dropout, name=f"encoder_{index}"
+        )
+    decoded = AnswerSlots(answer_length, units, name="answer_slots")(encoded)
+    for index in range(decoder_layers):
+        decoded = transformer_block(
+            decoded, encoded, heads=heads, dropout=dropout, name=f"decoder_{index}"
+        )
+    return decoded
+
+
+def _recurrent(embedded, answer_length, layer, encoder_layers, decoder_layers, dropout):
+    units = embedded.shape[-1]
+    sequence = embedded
     for index in range(encoder_layers):
         sequence = keras.layers.Bidirectional(
-            layer(units, return_sequences=True), name=f"encoder_{index}"
+            layer(units, return_sequences=True, dropout=dropout),
+            name=f"encoder_{index}",
         )(sequence)
     summary = keras.layers.Flatten(name="encoder_summary_flatten")(sequence)
     summary = keras.layers.Dense(units, activation="tanh", name="encoder_summary")(
@@ -217,19 +271,17 @@ def _encoder_decoder(
     )
     decoded = keras.layers.RepeatVector(answer_length, name="repeat")(summary)
     for index in range(decoder_layers):
-        decoded = layer(units, return_sequences=True, name=f"decoder_{index}")(decoded)
-    if attention:
-        keys = keras.layers.Dense(units, name="attention_keys")(sequence)
-        context = keras.layers.Attention(name="attention")([decoded, keys])
-        decoded = keras.layers.Concatenate(name="with_context")([decoded, context])
-    return keras.layers.Dense(vocabulary_size, activation="softmax", name="characters")(
-        decoded
-    )
+        decoded = layer(
+            units, return_sequences=True, dropout=dropout, name=f"decoder_{index}"
+        )(decoded)
+    keys = keras.layers.Dense(units, name="attention_keys")(sequence)
+    context = keras.layers.Attention(name="attention")([decoded, keys])
+    return keras.layers.Concatenate(name="with_context")([decoded, context])
 
 
-def _notebook_model(features, answer_length, vocabulary_size, name, inputs=None):
-    if inputs is None:
-        inputs, features = features, QueryOrder(name="query_order")(features)
+def _notebook_model(inputs, features, answer_length, vocabulary_size, name):
+    if features is inputs:
+        features = QueryOrder(name="query_order")(inputs)
     encoded = keras.layers.LSTM(256, name="encoder")(features)
     repeated = keras.layers.RepeatVector(answer_length, name="repeat")(encoded)
     decoded = keras.layers.LSTM(256, return_sequences=True, name="decoder")(repeated)
@@ -237,31 +289,24 @@ def _notebook_model(features, answer_length, vocabulary_size, name, inputs=None)
         keras.layers.Dense(vocabulary_size, activation="softmax"), name="characters"
     )(decoded)
     model = keras.Model(inputs, outputs, name=name)
-    return _compiled(model, 1e-3)
+    return _compiled(model, 1e-3, keras.optimizers.Adam)
 
 
-def _compiled(model, learning_rate):
-    if not learning_rate > 0:
+def _compiled(model, learning_rate, optimizer=None):
+    if isinstance(learning_rate, bool) or not learning_rate > 0:
         raise ValueError(
             f"`learning_rate` must be positive. Received: learning_rate={learning_rate}"
         )
+    if optimizer is None:
+        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=0.01)
+    else:
+        optimizer = optimizer(learning_rate)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
+        optimizer=optimizer,
         loss="categorical_crossentropy",
         metrics=[ExactMatch(), CharacterAccuracy()],
     )
     return model
-
-
-def _text_input(query_length, vocabulary_size):
-    _check_positive(query_length, "query_length")
-    _check_positive(vocabulary_size, "vocabulary_size")
-    return keras.Input((query_length, vocabulary_size), name="query")
-
-
-def _check_answer(answer_length, vocabulary_size):
-    _check_positive(answer_length, "answer_length")
-    _check_positive(vocabulary_size, "vocabulary_size")
 
 
 def _is_notebook(preset):

@@ -1,0 +1,514 @@
+"""Latent-space tools: prior samples, interpolation, arithmetic, grids, sweeps.
+
+Everything here is written with `keras.ops` and `keras.random`, so it runs on
+every backend and returns backend tensors (`keras.ops.convert_to_numpy` turns
+them into NumPy arrays). The helpers that need a model (`encode_images`,
+`decode_latents`, `sample_grid`) accept the models of
+`mnist_arith.models`: a VAE or autoencoder (`encoder`, `decoder`) or a GAN
+(`generator`); conditional models (`num_classes` set) also take labels.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+METHODS = ("linear", "slerp")
+"""The interpolation methods of `interpolate_latents`."""
+
+
+def sample_prior(
+    num_samples: int,
+    latent_dim: int,
+    *,
+    temperature: float = 1.0,
+    truncation: float | None = None,
+    seed: int | keras.random.SeedGenerator | None = None,
+):
+    """Draws latent vectors from the standard normal prior.
+
+    `temperature` scales the samples: the course drew VAE samples as
+    N(0, 1) / 6, which is `temperature=1/6`. `truncation=k` draws from the
+    normal truncated at `k` standard deviations (the "truncation trick":
+    fewer, better samples), exactly, by inverting the normal CDF; the
+    temperature applies afterwards.
+
+    Args:
+        num_samples: how many vectors.
+        latent_dim: the size of each vector.
+        temperature: the standard deviation of the samples.
+        truncation: if given, the positive number of standard deviations
+            beyond which no value is drawn.
+        seed: an integer for reproducible samples, a
+            `keras.random.SeedGenerator` (advanced on every call), or `None`
+            for Keras' global generator.
+
+    Returns:
+        A `[num_samples, latent_dim]` float tensor.
+
+    Raises:
+        ValueError: for non-positive sizes, temperature or truncation.
+
+    Examples:
+        >>> z = sample_prior(1000, 8, truncation=1.5, seed=0)
+        >>> tuple(z.shape), bool(ops.max(ops.abs(z)) <= 1.5)
+        ((1000, 8), True)
+    """
+    _check_positive_int(num_samples, "num_samples")
+    _check_positive_int(latent_dim, "latent_dim")
+    _check_positive_number(temperature, "temperature")
+    shape = (num_samples, latent_dim)
+    if truncation is None:
+        return keras.random.normal(shape, stddev=temperature, seed=seed)
+    _check_positive_number(truncation, "truncation")
+    low = 0.5 * math.erfc(truncation / math.sqrt(2))
+    uniform = keras.random.uniform(shape, minval=low, maxval=1 - low, seed=seed)
+    normal = math.sqrt(2) * ops.erfinv(2 * uniform - 1)
+    return temperature * ops.clip(normal, -truncation, truncation)
+
+
+def interpolate_latents(points, num_steps: int = 10, *, method: str = "linear"):
+    """Interpolates a path through two or more latent points.
+
+    Each pair of consecutive points is joined by `num_steps` evenly spaced
+    points, ends included (shared ends appear once), so two points give
+    `num_steps` rows and `k` points `(k - 1) * (num_steps - 1) + 1`. The path
+    passes exactly through the given points. `"slerp"` follows the great
+    circle between the two directions (Shoemake's spherical interpolation,
+    as recommended for Gaussian latent spaces); points of equal norm keep
+    that norm all along. Nearly parallel points fall back to linear.
+
+    Args:
+        points: `[k, latent_dim]` points, `k >= 2`.
+        num_steps: points per segment, ends included (at least 2).
+        method: `"linear"` or `"slerp"`.
+
+    Returns:
+        A `[(k - 1) * (num_steps - 1) + 1, latent_dim]` float tensor.
+
+    Raises:
+        ValueError: for fewer than two points, a `num_steps` below 2 or an
+            unknown method.
+
+    Examples:
+        >>> path = interpolate_latents([[1.0, 0.0], [0.0, 1.0]], 3, method="slerp")
+        >>> [round(float(value), 4) for value in ops.convert_to_numpy(path)[1]]
+        [0.7071, 0.7071]
+    """
+    if method not in METHODS:
+        raise ValueError(
+            f"`method` must be one of {METHODS}. Received: method={method!r}"
+        )
+    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 2:
+        raise ValueError(
+            "`num_steps` must be an integer of at least 2 (the ends count). "
+            f"Received: num_steps={num_steps!r}"
+        )
+    points = _as_float_tensor(points)
+    if len(points.shape) != 2 or points.shape[0] < 2:
+        raise ValueError(
+            "`points` must be a [num_points, latent_dim] array of at least two "
+            f"points. Received: points.shape={tuple(points.shape)}"
+        )
+    starts, ends = points[:-1, None, :], points[1:, None, :]
+    fractions = ops.cast(
+        ops.linspace(0.0, 1.0, num_steps)[1:-1], points.dtype
+    )  # the interior
+    fractions = ops.reshape(fractions, (1, -1, 1))
+    linear = starts + fractions * (ends - starts)
+    interior = linear if method == "linear" else _slerp(starts, ends, fractions, linear)
+    segments = ops.concatenate([starts, interior], axis=1)
+    path = ops.reshape(segments, (-1, points.shape[1]))
+    return ops.concatenate([path, points[-1:]], axis=0)
+
+
+def latent_arithmetic(group_a, group_b, c):
+    """Computes `mean(group_a) - mean(group_b) + c`, the course's `a - b + c`.
+
+    The difference of the two group means is an attribute direction (say,
+    "thick strokes" minus "thin strokes"); adding it to `c` moves one point,
+    or every row of a batch, along it.
+
+    Args:
+        group_a: `[n, latent_dim]` points (or one `[latent_dim]` point).
+        group_b: `[m, latent_dim]` points (or one point).
+        c: a `[latent_dim]` point or `[k, latent_dim]` points.
+
+    Returns:
+        A tensor of the shape of `c`.
+
+    Raises:
+        ValueError: for an empty group or mismatched latent sizes.
+
+    Examples:
+        >>> group_a, group_b = [[2.0, 0.0], [4.0, 0.0]], [[0.0, 1.0]]
+        >>> result = latent_arithmetic(group_a, group_b, [0.0, 1.0])
+        >>> ops.convert_to_numpy(result).tolist()
+        [3.0, 0.0]
+    """
+    means = []
+    for name, group in (("group_a", group_a), ("group_b", group_b)):
+        group = _as_float_tensor(group)
+        if len(group.shape) == 1:
+            group = group[None, :]
+        if len(group.shape) != 2 or group.shape[0] == 0 or group.shape[1] == 0:
+            raise ValueError(
+                f"`{name}` must be a non-empty [num_points, latent_dim] array. "
+                f"Received: {name}.shape={tuple(group.shape)}"
+            )
+        means.append(ops.mean(group, axis=0))
+    c = _as_float_tensor(c)
+    if len(c.shape) not in (1, 2) or 0 in c.shape:
+        raise ValueError(
+            "`c` must be a non-empty [latent_dim] or [num_points, latent_dim] "
+            f"array. Received: c.shape={tuple(c.shape)}"
+        )
+    sizes = {
+        "group_a": means[0].shape[0],
+        "group_b": means[1].shape[0],
+        "c": c.shape[-1],
+    }
+    if len(set(sizes.values())) != 1:
+        raise ValueError(
+            "`group_a`, `group_b` and `c` must have the same latent size. "
+            f"Received: latent sizes {sizes}"
+        )
+    return means[0] - means[1] + c
+
+
+def latent_sweep(
+    latent_dim: int,
+    *,
+    dimensions: tuple[int, int] = (0, 1),
+    num_steps: int = 10,
+    extent: float = 2.0,
+    center=None,
+):
+    """A `num_steps` x `num_steps` grid that sweeps two latent dimensions.
+
+    Row `i`, column `j` (row-major) is `center` with `dimensions[0]` moved by
+    `values[j]` and `dimensions[1]` by `values[i]`, where `values` runs
+    evenly from `-extent` to `extent`. With a 2-D VAE this draws the classic
+    map of the latent space.
+
+    Args:
+        latent_dim: the latent size.
+        dimensions: the two distinct dimensions to sweep.
+        num_steps: values per dimension (at least 2).
+        extent: the largest offset, in standard deviations of the prior.
+        center: the `[latent_dim]` point to sweep around; default the origin.
+
+    Returns:
+        A `[num_steps * num_steps, latent_dim]` float tensor.
+
+    Raises:
+        ValueError: for a bad dimension pair, `num_steps` below 2, a
+            non-positive extent or a center of the wrong size.
+
+    Examples:
+        >>> grid = ops.convert_to_numpy(latent_sweep(3, num_steps=3, extent=1.0))
+        >>> grid.shape, grid[1].tolist(), grid[3].tolist()
+        ((9, 3), [0.0, -1.0, 0.0], [-1.0, 0.0, 0.0])
+    """
+    _check_positive_int(latent_dim, "latent_dim")
+    if (
+        len(tuple(dimensions)) != 2
+        or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d < latent_dim
+            for d in dimensions
+        )
+        or dimensions[0] == dimensions[1]
+    ):
+        raise ValueError(
+            f"`dimensions` must be two distinct integers in [0, {latent_dim}). "
+            f"Received: dimensions={dimensions!r}"
+        )
+    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 2:
+        raise ValueError(
+            "`num_steps` must be an integer of at least 2. "
+            f"Received: num_steps={num_steps!r}"
+        )
+    _check_positive_number(extent, "extent")
+    values = ops.cast(ops.linspace(-extent, extent, num_steps), keras.config.floatx())
+    columns = ops.tile(values, [num_steps])[:, None]
+    rows = ops.repeat(values, num_steps)[:, None]
+    first = ops.one_hot(dimensions[0], latent_dim)[None, :]
+    second = ops.one_hot(dimensions[1], latent_dim)[None, :]
+    offsets = columns * first + rows * second
+    if center is None:
+        return offsets
+    center = _check_latents(center, latent_dim, "center", ndim=1)
+    return center[None, :] + offsets
+
+
+def sample_grid(
+    model,
+    num_rows: int = 10,
+    num_columns: int = 10,
+    *,
+    labels=None,
+    temperature: float = 1.0,
+    truncation: float | None = None,
+    seed: int | keras.random.SeedGenerator | None = None,
+):
+    """Decodes a grid of prior samples (the course's 10x10 figure).
+
+    Args:
+        model: a VAE or GAN of `mnist_arith.models`.
+        num_rows: rows of the grid.
+        num_columns: columns of the grid.
+        labels: for a conditional model, one label, or one per image
+            (row-major); default: row `i` shows class `i % num_classes`.
+        temperature: the standard deviation of the samples.
+        truncation: see `sample_prior`.
+        seed: see `sample_prior`.
+
+    Returns:
+        `[num_rows * num_columns, height, width, channels]` images, row-major
+        (`mnist_arith.plot.plot_image_grid(images, num_columns)` draws them).
+
+    Raises:
+        ValueError: for bad sizes or labels.
+
+    Examples:
+        >>> from mnist_arith.models.gan import gan
+        >>> model = gan(latent_dim=4, filters=4, num_classes=10)
+        >>> tuple(sample_grid(model, 10, 10, seed=0).shape)  # row i: digit i
+        (100, 28, 28, 1)
+    """
+    _check_positive_int(num_rows, "num_rows")
+    _check_positive_int(num_columns, "num_columns")
+    num_classes = getattr(model, "num_classes", None)
+    if labels is None and num_classes is not None:
+        labels = np.repeat(np.arange(num_rows) % num_classes, num_columns)
+    latents = sample_prior(
+        num_rows * num_columns,
+        _latent_dim_of(model),
+        temperature=temperature,
+        truncation=truncation,
+        seed=seed,
+    )
+    return decode_latents(model, latents, labels)
+
+
+def encode_images(
+    model,
+    images,
+    labels=None,
+    *,
+    sample: bool = False,
+    seed: int | keras.random.SeedGenerator | None = None,
+):
+    """Encodes images to latent vectors with a VAE's or autoencoder's encoder.
+
+    Args:
+        model: a VAE or autoencoder of `mnist_arith.models`.
+        images: `[n, height, width, channels]` images scaled as in training.
+        labels: the images' labels, required by a conditional model.
+        sample: for a VAE, draw from the posterior instead of taking its
+            mean.
+        seed: the seed of that draw, see `sample_prior`.
+
+    Returns:
+        A `[n, latent_dim]` float tensor.
+
+    Raises:
+        ValueError: for a model without encoder, missing or bad labels, or
+            `sample=True` with a model that has no posterior.
+
+    Examples:
+        >>> from mnist_arith.models.vae import vae
+        >>> model = vae(latent_dim=4, filters=4)
+        >>> images = np.zeros((2, 28, 28, 1), "float32")
+        >>> tuple(encode_images(model, images, sample=True, seed=0).shape)
+        (2, 4)
+    """
+    encoder = getattr(model, "encoder", None)
+    if encoder is None:
+        raise ValueError(
+            "`model` must have an `encoder` (a VAE or autoencoder). "
+            f"Received: model of type {type(model).__name__}"
+        )
+    images = _as_float_tensor(images)
+    num_classes = getattr(model, "num_classes", None)
+    if num_classes is not None:
+        if labels is None:
+            raise ValueError(
+                "A conditional model encodes images together with their labels. "
+                "Received: labels=None"
+            )
+        labels = resolve_labels(labels, images.shape[0], num_classes)
+        inputs = [images, ops.convert_to_tensor(labels)]
+    else:
+        inputs = images
+        resolve_labels(labels, images.shape[0], None)
+    outputs = encoder(inputs, training=False)
+    if not isinstance(outputs, (list, tuple)):
+        if sample:
+            raise ValueError(
+                "`sample=True` needs a VAE (an encoder that returns a mean and a "
+                f"log-variance). Received: model of type {type(model).__name__}"
+            )
+        return outputs
+    mean, log_variance = outputs
+    if not sample:
+        return mean
+    noise = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=seed)
+    return mean + ops.exp(0.5 * log_variance) * noise
+
+
+def decode_latents(model, latents, labels=None):
+    """Decodes latent vectors to images with a decoder or GAN generator.
+
+    Args:
+        model: a VAE, autoencoder or GAN of `mnist_arith.models`.
+        latents: `[n, latent_dim]` vectors.
+        labels: for a conditional model, one label or `n` labels; default
+            the classes in turn (`0, 1, ..., 9, 0, ...`).
+
+    Returns:
+        A `[n, height, width, channels]` tensor of images.
+
+    Raises:
+        ValueError: for a wrong latent size or bad labels.
+
+    Examples:
+        >>> from mnist_arith.models.vae import vae
+        >>> model = vae(latent_dim=4, filters=4)
+        >>> path = interpolate_latents(sample_prior(2, 4, seed=0), 10, method="slerp")
+        >>> tuple(decode_latents(model, path).shape)
+        (10, 28, 28, 1)
+    """
+    decoder = _decoder_of(model)
+    latents = _check_latents(latents, _latent_dim_of(model), "latents", ndim=2)
+    labels = resolve_labels(
+        labels, latents.shape[0], getattr(model, "num_classes", None)
+    )
+    if labels is None:
+        return decoder(latents, training=False)
+    return decoder([latents, ops.convert_to_tensor(labels)], training=False)
+
+
+def resolve_labels(labels, num_samples: int, num_classes: int | None):
+    """Checks labels for a (possibly conditional) model and expands defaults.
+
+    Args:
+        labels: `None`, one integer label, or `num_samples` integer labels.
+        num_samples: the number of samples the labels go with.
+        num_classes: the model's number of classes, `None` if unconditional.
+
+    Returns:
+        `None` for an unconditional model, else a `[num_samples]` int32
+        NumPy array; `labels=None` gives the classes in turn.
+
+    Raises:
+        ValueError: for labels given to an unconditional model, or labels of
+            the wrong count or range.
+
+    Examples:
+        >>> resolve_labels(None, 4, 3).tolist(), resolve_labels(7, 2, 10).tolist()
+        ([0, 1, 2, 0], [7, 7])
+    """
+    if num_classes is None:
+        if labels is not None:
+            raise ValueError(
+                "`labels` apply to conditional models (built with `num_classes`) "
+                f"only. Received: labels={_short(labels)}"
+            )
+        return None
+    if labels is None:
+        return (np.arange(num_samples) % num_classes).astype("int32")
+    array = np.asarray(
+        ops.convert_to_numpy(labels) if ops.is_tensor(labels) else labels
+    )
+    if array.ndim == 0:
+        array = np.full(num_samples, array)
+    if (
+        array.shape != (num_samples,)
+        or array.dtype.kind not in "iu"
+        or (array.size and (array.min() < 0 or array.max() >= num_classes))
+    ):
+        raise ValueError(
+            f"`labels` must be one integer or {num_samples} integers in "
+            f"[0, {num_classes}). Received: labels={_short(labels)}"
+        )
+    return array.astype("int32")
+
+
+def _slerp(starts, ends, fractions, linear):
+    epsilon = 1e-7
+    start_norms = ops.sqrt(ops.sum(starts**2, axis=-1, keepdims=True))
+    end_norms = ops.sqrt(ops.sum(ends**2, axis=-1, keepdims=True))
+    cosine = ops.sum(
+        starts
+        / ops.maximum(start_norms, epsilon)
+        * ends
+        / ops.maximum(end_norms, epsilon),
+        axis=-1,
+        keepdims=True,
+    )
+    angle = ops.arccos(ops.clip(cosine, -1.0, 1.0))
+    sine = ops.sin(angle)
+    parallel = sine < 1e-6
+    safe_sine = ops.where(parallel, ops.ones_like(sine), sine)
+    spherical = (
+        ops.sin((1 - fractions) * angle) * starts + ops.sin(fractions * angle) * ends
+    ) / safe_sine
+    return ops.where(parallel, linear, spherical)
+
+
+def _decoder_of(model):
+    for name in ("decoder", "generator"):
+        network = getattr(model, name, None)
+        if network is not None:
+            return network
+    raise ValueError(
+        "`model` must have a `decoder` (VAE, autoencoder) or a `generator` "
+        f"(GAN). Received: model of type {type(model).__name__}"
+    )
+
+
+def _latent_dim_of(model):
+    return _decoder_of(model).inputs[0].shape[-1]
+
+
+def _check_latents(latents, latent_dim, name, ndim):
+    latents = _as_float_tensor(latents)
+    if len(latents.shape) != ndim or latents.shape[-1] != latent_dim:
+        expected = "[latent_dim]" if ndim == 1 else "[num_samples, latent_dim]"
+        raise ValueError(
+            f"`{name}` must have shape {expected} with latent_dim={latent_dim}. "
+            f"Received: {name}.shape={tuple(latents.shape)}"
+        )
+    return latents
+
+
+def _as_float_tensor(values):
+    if ops.is_tensor(values):
+        return ops.cast(values, keras.config.floatx())
+    return ops.convert_to_tensor(np.asarray(values, dtype=keras.config.floatx()))
+
+
+def _short(values):
+    text = repr(values)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value!r}"
+        )
+
+
+def _check_positive_number(value, name):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive number. Received: {name}={value!r}"
+        )

@@ -1,0 +1,394 @@
+"""The course's DCGAN, optionally conditioned on class labels.
+
+Training alternates one discriminator update and one generator update per
+batch, each with its own optimizer and fresh noise. The losses are shared
+`keras.ops` code below; the few lines that take gradients differ per backend
+and live in `mnist_arith.models._gan_steps`.
+"""
+
+import keras
+from keras import ops
+
+from mnist_arith.latent import decode_latents
+from mnist_arith.latent import sample_prior
+from mnist_arith.models import _gan_steps
+from mnist_arith.models.blocks import _check_num_classes
+from mnist_arith.models.blocks import _downsample
+from mnist_arith.models.blocks import _image_inputs
+from mnist_arith.models.blocks import _latent_inputs
+from mnist_arith.models.blocks import _settings
+from mnist_arith.models.blocks import _upsample
+
+GAN_PRESETS = {
+    "digits": {
+        "input_shape": (28, 28, 1),
+        "latent_dim": 64,
+        "num_layers": 2,
+        "filters": 32,
+        "filter_growth": 2,
+        "learning_rate": 2e-4,
+        "discriminator_activation": "leaky_relu",
+    },
+    # The course notebook's GAN for 64x64 faces (batches of 64).
+    "faces": {
+        "input_shape": (64, 64, 3),
+        "latent_dim": 256,
+        "num_layers": 4,
+        "filters": 128,
+        "filter_growth": 1,
+        "learning_rate": 2e-4,
+        "discriminator_activation": "relu",
+    },
+}
+"""Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other.
+
+    `fit(images)` (conditional: `fit([images, labels])` or
+    `fit(images, labels)`; images in [-1, 1] for a tanh generator) runs, per
+    batch, one discriminator step on real images and generated ones (binary
+    cross-entropy, real = 1) and one generator step that makes the
+    discriminator call fakes real (the non-saturating loss), each with fresh
+    noise from the model's own `keras.random.SeedGenerator`. The logs report
+    `discriminator_loss` and `generator_loss`. Called on noise (conditional:
+    `[noise, labels]`) the model returns generated images.
+
+    `compile` takes one optimizer per network. Saving keeps both optimizers'
+    settings and state, and a loaded model continues training as it is.
+
+    Args:
+        generator: a model from `[batch, latent_dim]` noise (conditional:
+            `[noise, labels]`) to images.
+        discriminator: a model from images (conditional: `[images, labels]`)
+            to `[batch, 1]` probabilities that the images are real.
+        num_classes: the number of classes of a conditional GAN, else `None`.
+        seed: the seed of the training and sampling noise.
+        **kwargs: `keras.Model` arguments such as `name`.
+
+    Examples:
+        >>> model = gan(latent_dim=4, filters=4)
+        >>> model.generator.name, model.discriminator.name
+        ('generator', 'discriminator')
+        >>> float(model.generate(4, seed=0).min()) >= -1
+        True
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        *,
+        num_classes: int | None = None,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        _check_num_classes(num_classes)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.num_classes = num_classes
+        self.seed = seed
+        self.latent_dim = generator.inputs[0].shape[-1]
+        self.image_shape = tuple(generator.outputs[0].shape[1:])
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.discriminator_loss_tracker = keras.metrics.Mean(name="discriminator_loss")
+        self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
+        self.discriminator_optimizer = None
+        self.generator_optimizer = None
+        self.built = True
+
+    def call(self, inputs, training=None):
+        """Generates images from noise (conditional: `[noise, labels]`)."""
+        return self.generator(inputs, training=training)
+
+    def compile(
+        self,
+        discriminator_optimizer: keras.optimizers.Optimizer | str | None = None,
+        generator_optimizer: keras.optimizers.Optimizer | str | None = None,
+        **kwargs,
+    ):
+        """Sets one optimizer per network.
+
+        Both are held by a `keras.optimizers.MultiOptimizer` as the model's
+        `optimizer`, so that every backend's trainer carries their state.
+
+        Args:
+            discriminator_optimizer: an optimizer or its name; default Adam
+                with learning rate 2e-4 and `beta_1=0.5` (DCGAN).
+            generator_optimizer: the same for the generator; it must be a
+                different object.
+            **kwargs: other `keras.Model.compile` arguments such as
+                `run_eagerly`, `jit_compile` or `steps_per_execution` (no
+                `loss`, `metrics` or `optimizer`).
+
+        Raises:
+            ValueError: for one optimizer object given twice, or a `loss`,
+                `metrics` or `optimizer` argument.
+        """
+        for name in ("optimizer", "loss", "metrics", "loss_weights"):
+            if name in kwargs:
+                raise ValueError(
+                    "A GAN sets its losses itself and takes "
+                    "`discriminator_optimizer` and `generator_optimizer`. "
+                    f"Received: {name}={kwargs[name]!r}"
+                )
+        optimizers = []
+        for optimizer in (discriminator_optimizer, generator_optimizer):
+            if optimizer is None:
+                optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+            optimizers.append(keras.optimizers.get(optimizer))
+        if optimizers[0] is optimizers[1]:
+            raise ValueError(
+                "The discriminator and the generator need two optimizer objects. "
+                f"Received: the same {type(optimizers[0]).__name__} twice"
+            )
+        discriminator_ids = {id(v) for v in self.discriminator.trainable_variables}
+
+        def route(variable):
+            return optimizers[0] if id(variable) in discriminator_ids else optimizers[1]
+
+        super().compile(
+            optimizer=keras.optimizers.MultiOptimizer(route, name="gan_optimizer"),
+            **kwargs,
+        )
+        self._compile_arguments = dict(kwargs)
+        # Built now: the TensorFlow trainer fails at the end of `fit` otherwise.
+        self.optimizer.build(self.trainable_variables)
+        self.discriminator_optimizer, self.generator_optimizer = optimizers
+
+    def get_compile_config(self):
+        """Both optimizers' configs and the other `compile` arguments."""
+        if not self.compiled:
+            return {}
+        return {
+            "discriminator_optimizer": keras.saving.serialize_keras_object(
+                self.discriminator_optimizer
+            ),
+            "generator_optimizer": keras.saving.serialize_keras_object(
+                self.generator_optimizer
+            ),
+            **self._compile_arguments,
+        }
+
+    def compile_from_config(self, config):
+        """Compiles the model as `get_compile_config` recorded."""
+        config = dict(config)
+        for name in ("discriminator_optimizer", "generator_optimizer"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        """The two loss trackers."""
+        return [self.discriminator_loss_tracker, self.generator_loss_tracker]
+
+    def train_step(self, *args):
+        """One discriminator step and one generator step on a batch.
+
+        The backend's trainer decides the signature: `(data)` on TensorFlow
+        and PyTorch, `(state, data)` on JAX.
+        """
+        return _gan_steps.train_step(self, *args)
+
+    def test_step(self, *args):
+        """Both losses on a batch, without updates."""
+        return _gan_steps.test_step(self, *args)
+
+    def generate(
+        self,
+        num_samples: int,
+        labels=None,
+        *,
+        seed: int | None = None,
+        temperature: float = 1.0,
+    ):
+        """Generates images from fresh noise.
+
+        Args:
+            num_samples: how many images.
+            labels: for a conditional GAN, one label or `num_samples` labels;
+                default the classes in turn.
+            seed: an integer for reproducible images; `None` draws new ones
+                from the model's own generator on every call.
+            temperature: the standard deviation of the noise.
+
+        Returns:
+            A `[num_samples, height, width, channels]` NumPy array in the
+            generator's range ([-1, 1] for tanh).
+        """
+        noise = sample_prior(
+            num_samples,
+            self.latent_dim,
+            temperature=temperature,
+            seed=self.seed_generator if seed is None else seed,
+        )
+        return ops.convert_to_numpy(decode_latents(self, noise, labels))
+
+    def get_config(self):
+        """The model's arguments, with both networks serialized."""
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(
+                    self.discriminator
+                ),
+                "num_classes": self.num_classes,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuilds the model from `get_config()`."""
+        config = dict(config)
+        for name in ("generator", "discriminator"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
+
+    # Shared by the per-backend steps of `_gan_steps`: keras.ops only.
+
+    def _unpack(self, data):
+        """Real images and labels (`None` if unconditional) of a batch."""
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        is_pair = isinstance(x, (list, tuple)) and len(x) == 2
+        if self.num_classes is None:
+            if isinstance(x, (list, tuple)):
+                raise ValueError(
+                    "An unconditional GAN trains on images only; build it with "
+                    "`num_classes` to give labels. Received: x of "
+                    f"{len(x)} arrays"
+                )
+            return ops.cast(x, self.compute_dtype), None
+        images, labels = x if is_pair else (x, y)
+        if labels is None:
+            raise ValueError(
+                "A conditional GAN trains on `[images, labels]`. Received: x of "
+                f"type {type(x).__name__} and no labels"
+            )
+        return ops.cast(images, self.compute_dtype), labels
+
+    def _fakes(self, images, labels, training):
+        noise = keras.random.normal(
+            (ops.shape(images)[0], self.latent_dim),
+            dtype=self.compute_dtype,
+            seed=self.seed_generator,
+        )
+        return self.generator(_with_labels(noise, labels), training=training)
+
+    def _discriminator_loss(self, images, labels, training=True):
+        """Cross-entropy of scoring real images 1 and fresh fakes 0."""
+        fakes = ops.stop_gradient(self._fakes(images, labels, training))
+        real_scores = self.discriminator(
+            _with_labels(images, labels), training=training
+        )
+        fake_scores = self.discriminator(_with_labels(fakes, labels), training=training)
+        return 0.5 * (
+            ops.mean(ops.binary_crossentropy(ops.ones_like(real_scores), real_scores))
+            + ops.mean(
+                ops.binary_crossentropy(ops.zeros_like(fake_scores), fake_scores)
+            )
+        )
+
+    def _generator_loss(self, images, labels, training=True):
+        """Cross-entropy of the discriminator scoring fresh fakes 1."""
+        fakes = self._fakes(images, labels, training)
+        scores = self.discriminator(_with_labels(fakes, labels), training=training)
+        return ops.mean(ops.binary_crossentropy(ops.ones_like(scores), scores))
+
+    def _update_metrics(self, discriminator_loss, generator_loss):
+        self.discriminator_loss_tracker.update_state(discriminator_loss)
+        self.generator_loss_tracker.update_state(generator_loss)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+def gan(
+    input_shape: tuple[int, int, int] | None = None,
+    latent_dim: int | None = None,
+    *,
+    num_classes: int | None = None,
+    num_layers: int | None = None,
+    filters: int | None = None,
+    learning_rate: float | None = None,
+    preset: str = "digits",
+    seed: int | None = None,
+) -> GAN:
+    """Builds and compiles the course's convolutional GAN.
+
+    The generator is `deconv_net` with a tanh output (train on images scaled
+    to [-1, 1]), the discriminator `conv_net` with one sigmoid output; both
+    train with Adam (`beta_1=0.5`). Arguments left `None` come from the
+    preset: `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64
+    filters, a leaky-ReLU discriminator, learning rate 2e-4) or `"faces"`
+    (the course notebook: 64x64x3, noise of 256, 4 layers of 128 filters,
+    ReLU, 2e-4). A conditional GAN (`num_classes=10`) gets the one-hot label
+    as extra noise entries and extra image channels, so
+    `generate(n, labels=3)` draws threes.
+
+    Args:
+        input_shape: `(height, width, channels)` of the images.
+        latent_dim: the size of the noise.
+        num_classes: the number of classes for a conditional GAN.
+        num_layers: stride-2 layers of generator and discriminator.
+        filters: filters of the discriminator's first (generator's last)
+            layer.
+        learning_rate: both Adam optimizers' learning rate.
+        preset: `"digits"` or `"faces"`.
+        seed: the seed of the noise.
+
+    Returns:
+        A compiled `GAN`, ready for `fit(images)` (conditional:
+        `fit([images, labels])`).
+
+    Raises:
+        ValueError: for an unknown preset or invalid sizes.
+
+    Examples:
+        >>> model = gan(num_classes=10, latent_dim=4, filters=4)
+        >>> model.generate(2, labels=3, seed=0).shape
+        (2, 28, 28, 1)
+    """
+    _check_num_classes(num_classes)
+    settings = _settings(
+        GAN_PRESETS,
+        preset,
+        input_shape=input_shape,
+        latent_dim=latent_dim,
+        num_layers=num_layers,
+        filters=filters,
+        learning_rate=learning_rate,
+    )
+    stack = {
+        "num_layers": settings["num_layers"],
+        "filters": settings["filters"],
+        "filter_growth": settings["filter_growth"],
+    }
+    image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
+    inputs, noise = _latent_inputs(noise_size, num_classes)
+    images = _upsample(
+        noise, image_shape, activation="relu", output_activation="tanh", **stack
+    )
+    generator = keras.Model(inputs, images, name="generator")
+    inputs, features = _image_inputs(image_shape, num_classes)
+    features = _downsample(
+        features, activation=settings["discriminator_activation"], **stack
+    )
+    scores = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
+    discriminator = keras.Model(inputs, scores, name="discriminator")
+    model = GAN(
+        generator, discriminator, num_classes=num_classes, seed=seed, name="gan"
+    )
+    learning_rate = settings["learning_rate"]
+    model.compile(
+        discriminator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        generator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+    )
+    return model
+
+
+def _with_labels(tensor, labels):
+    return tensor if labels is None else [tensor, labels]

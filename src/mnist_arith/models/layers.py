@@ -1,0 +1,213 @@
+"""Layers the sequence models are built from, written in `keras.ops` only."""
+
+import keras
+
+DIGIT_IDS = tuple(range(10))
+"""Ids of `'0'`..`'9'` in the course vocabulary."""
+
+OPERATOR_IDS = (10, 11, 13)
+"""Ids of `'+'`, `'-'` and `'*'` in the course vocabulary (with `*` appended)."""
+
+MAX_PLACES = 8
+"""Place ids run from 0 (not a digit) to 7: units, tens, ... up to 10^6."""
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class QueryOrder(keras.layers.Layer):
+    """The first layer of every sequence model: checks the query, may reverse it.
+
+    It rejects inputs whose shape differs from the one the model was built for
+    with a `ValueError` naming the received shape, on every backend. With
+    `reverse=True` it flips the time axis (axis 1), as keras-io's addition
+    example does: users feed queries as written while the encoder reads them
+    last character first.
+
+    Args:
+        reverse: whether to reverse the time axis.
+        **kwargs: standard `keras.layers.Layer` arguments.
+    """
+
+    def __init__(self, reverse: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.reverse = reverse
+
+    def build(self, input_shape):
+        """Fixes the accepted shape to the one the model is built with."""
+        self.input_spec = keras.layers.InputSpec(shape=(None, *input_shape[1:]))
+
+    def call(self, inputs):
+        """Returns `inputs`, reversed along axis 1 if `reverse`."""
+        return keras.ops.flip(inputs, axis=1) if self.reverse else inputs
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "reverse": self.reverse}
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class DigitPlaces(keras.layers.Layer):
+    """Tells every character of a one-hot query its place value and its operand.
+
+    For `'81+24'` the places are `[2, 1, 0, 2, 1]` (tens, units, not a digit,
+    tens, units) and the operands `[0, 0, 1, 1, 1]`. Embedding these next to the
+    characters lets a model line up the digits that are added together wherever
+    the numbers stand in the string: the idea of "abacus" embeddings (McLeish et
+    al., 2024, "Transformers Can Do Arithmetic with the Right Embeddings"). It
+    is computed from the input alone, with no arithmetic.
+
+    Args:
+        reversed_input: whether the query arrives reversed (last character
+            first); the ids are then given in that same reversed order.
+        **kwargs: standard `keras.layers.Layer` arguments.
+
+    Examples:
+        >>> from mnist_arith import CharacterTable
+        >>> places, operands = DigitPlaces()(CharacterTable().encode(["81+24"]))
+        >>> keras.ops.convert_to_numpy(places).tolist()
+        [[2, 1, 0, 2, 1]]
+        >>> keras.ops.convert_to_numpy(operands).tolist()
+        [[0, 0, 1, 1, 1]]
+
+    Returns:
+        `(places, operands)`, two int32 tensors `[batch, length]`: places are
+        0 for a non-digit, 1 for units, 2 for tens, ... (at most 7); operands
+        count the operators up to and including the character (at most 7),
+        so an operator belongs to the operand after it.
+    """
+
+    def __init__(self, reversed_input: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.reversed_input = reversed_input
+
+    def call(self, one_hot):
+        """Computes place and operand ids of a `[batch, length, vocab]` one-hot."""
+        if self.reversed_input:
+            one_hot = keras.ops.flip(one_hot, axis=1)
+        places, operands = self._ids(
+            keras.ops.argmax(one_hot, axis=-1), one_hot.shape[1]
+        )
+        if self.reversed_input:
+            return keras.ops.flip(places, axis=1), keras.ops.flip(operands, axis=1)
+        return places, operands
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "reversed_input": self.reversed_input}
+
+    @staticmethod
+    def _ids(ids, length):
+        is_digit = keras.ops.less(ids, 10)
+        is_operator = keras.ops.zeros_like(is_digit)
+        for operator in OPERATOR_IDS:
+            is_operator = keras.ops.logical_or(
+                is_operator, keras.ops.equal(ids, operator)
+            )
+        run = keras.ops.zeros_like(ids[:, 0])
+        runs = []
+        for index in reversed(range(length)):
+            run = keras.ops.where(
+                is_digit[:, index], run + 1, keras.ops.zeros_like(run)
+            )
+            runs.append(run)
+        places = keras.ops.stack(runs[::-1], axis=1)
+        operands = keras.ops.cumsum(keras.ops.cast(is_operator, "int32"), axis=1)
+        return (
+            keras.ops.cast(keras.ops.minimum(places, MAX_PLACES - 1), "int32"),
+            keras.ops.minimum(operands, MAX_PLACES - 1),
+        )
+
+    def compute_output_spec(self, one_hot):
+        """Two int32 `[batch, length]` tensors."""
+        spec = keras.KerasTensor(one_hot.shape[:2], dtype="int32")
+        return spec, keras.KerasTensor(one_hot.shape[:2], dtype="int32")
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class PositionEmbedding(keras.layers.Layer):
+    """Adds a learned vector per sequence position to `[batch, length, dim]`."""
+
+    def build(self, input_shape):
+        """Creates one `dim`-vector per position."""
+        self.embeddings = self.add_weight(
+            shape=tuple(input_shape[1:]),
+            initializer=keras.initializers.RandomNormal(stddev=0.02),
+            name="embeddings",
+        )
+
+    def call(self, inputs):
+        """Returns `inputs` plus the position vectors."""
+        return inputs + keras.ops.expand_dims(self.embeddings, 0)
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class AnswerSlots(keras.layers.Layer):
+    """Learned queries, one per answer character, for a parallel decoder.
+
+    Every answer position asks the encoded query for what it needs at once
+    (non-autoregressive decoding), so a model answers in one pass and trains
+    with a plain `fit(x, y)`.
+
+    Args:
+        length: answer characters.
+        dim: width of a slot.
+        **kwargs: standard `keras.layers.Layer` arguments.
+    """
+
+    def __init__(self, length: int, dim: int, **kwargs):
+        super().__init__(**kwargs)
+        self.length = length
+        self.dim = dim
+
+    def build(self, input_shape):
+        """Creates the slots."""
+        self.slots = self.add_weight(
+            shape=(self.length, self.dim),
+            initializer=keras.initializers.RandomNormal(stddev=0.02),
+            name="slots",
+        )
+
+    def call(self, encoded):
+        """Repeats the slots for every example of the batch of `encoded`."""
+        batch = keras.ops.shape(encoded)[0]
+        slots = keras.ops.expand_dims(keras.ops.cast(self.slots, encoded.dtype), 0)
+        return keras.ops.broadcast_to(slots, (batch, self.length, self.dim))
+
+    def compute_output_shape(self, input_shape):
+        """`[batch, length, dim]`."""
+        return (input_shape[0], self.length, self.dim)
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "length": self.length, "dim": self.dim}
+
+
+def transformer_block(inputs, context, *, heads, dropout, name):
+    """A post-norm transformer block: self-attention, cross-attention, MLP.
+
+    Args:
+        inputs: `[batch, length, dim]`.
+        context: `[batch, other_length, dim]` to attend to, or `None`.
+        heads: attention heads (they split `dim`).
+        dropout: dropout rate of attention and MLP.
+        name: prefix of the layer names.
+
+    Returns:
+        `[batch, length, dim]`.
+    """
+    dim = inputs.shape[-1]
+    key_dim = max(dim // heads, 1)
+    attended = keras.layers.MultiHeadAttention(
+        heads, key_dim, dropout=dropout, name=f"{name}_self_attention"
+    )(inputs, inputs)
+    hidden = keras.layers.LayerNormalization(name=f"{name}_norm_1")(inputs + attended)
+    if context is not None:
+        attended = keras.layers.MultiHeadAttention(
+            heads, key_dim, dropout=dropout, name=f"{name}_cross_attention"
+        )(hidden, context)
+        hidden = keras.layers.LayerNormalization(name=f"{name}_norm_2")(
+            hidden + attended
+        )
+    mlp = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_in")(hidden)
+    mlp = keras.layers.Dense(dim, name=f"{name}_mlp_out")(mlp)
+    mlp = keras.layers.Dropout(dropout, name=f"{name}_dropout")(mlp)
+    return keras.layers.LayerNormalization(name=f"{name}_norm_3")(hidden + mlp)

@@ -1,0 +1,147 @@
+import keras
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from model_checks import assert_config_round_trip
+
+from mnist_arith.models.blocks import OneHot
+from mnist_arith.models.blocks import conv_net
+from mnist_arith.models.blocks import deconv_net
+from mnist_arith.models.blocks import max_num_layers
+
+
+def conv_sizes(model):
+    return [
+        tuple(layer.output.shape[1:])
+        for layer in model.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+
+
+def test_max_num_layers():
+    assert [max_num_layers(size) for size in (1, 2, 3, 4, 5, 28, 64, 65)] == [
+        0,
+        1,
+        2,
+        2,
+        3,
+        5,
+        6,
+        7,
+    ]
+
+
+@pytest.mark.parametrize("num_layers", [1, 2, 3, 4, 5])
+def test_digit_sizes_work_with_every_valid_depth(num_layers):
+    encoder = conv_net((28, 28, 1), 7, num_layers=num_layers, filters=4)
+    assert encoder.output_shape == (None, 7)
+    sides = [28]
+    for _ in range(num_layers):
+        sides.append(-(-sides[-1] // 2))
+    assert [size[:2] for size in conv_sizes(encoder)] == [
+        (side, side) for side in sides[1:]
+    ]
+    decoder = deconv_net(5, (28, 28, 1), num_layers=num_layers, filters=4)
+    assert decoder.output_shape == (None, 28, 28, 1)
+    if num_layers == 3:  # grows 4 -> 32 and crops: check the arrays too
+        outputs = decoder(np.zeros((2, 5), "float32"))
+        assert tuple(outputs.shape) == (2, 28, 28, 1)
+
+
+def test_course_faces_layout():
+    # The course's 64x64x3 nets (128 filters; the model presets check those).
+    encoder = conv_net(
+        (64, 64, 3), 1, num_layers=4, filters=4, filter_growth=1, name="critic"
+    )
+    assert encoder.name == "critic"
+    assert conv_sizes(encoder) == [(32, 32, 4), (16, 16, 4), (8, 8, 4), (4, 4, 4)]
+    decoder = deconv_net(
+        3,
+        (64, 64, 3),
+        num_layers=4,
+        filters=4,
+        filter_growth=1,
+        output_activation="tanh",
+    )
+    assert decoder.get_layer("reshape").output.shape[1:] == (4, 4, 4)
+    assert decoder.output_shape == (None, 64, 64, 3)
+    assert decoder.get_layer("output").get_config()["activation"] == "tanh"
+    assert "crop" not in [layer.name for layer in decoder.layers]
+
+
+def test_filter_growth_doubles_down_and_halves_up():
+    encoder = conv_net((28, 28, 1), 3, num_layers=3, filters=8, filter_growth=2)
+    assert [size[-1] for size in conv_sizes(encoder)] == [8, 16, 32]
+    decoder = deconv_net(3, (28, 28, 1), num_layers=3, filters=8, filter_growth=2)
+    transposed = [
+        layer.filters
+        for layer in decoder.layers
+        if isinstance(layer, keras.layers.Conv2DTranspose)
+    ]
+    assert transposed == [32, 16, 8]
+    # 28 -> 4 -> 32 pixels, cropped by 2 on every side.
+    assert decoder.get_layer("crop").get_config()["cropping"] == ((2, 2), (2, 2))
+
+
+@settings(max_examples=5, deadline=None)
+@given(
+    height=st.integers(1, 70),
+    width=st.integers(1, 70),
+    channels=st.integers(1, 4),
+    data=st.data(),
+)
+def test_deconv_net_reaches_any_size(height, width, channels, data):
+    limit = min(max_num_layers(height), max_num_layers(width))
+    if limit == 0:
+        with pytest.raises(ValueError, match="Received: num_layers=1"):
+            deconv_net(2, (height, width, channels), num_layers=1)
+        return
+    num_layers = data.draw(st.integers(1, limit))
+    decoder = deconv_net(2, (height, width, channels), num_layers=num_layers, filters=2)
+    assert decoder.output_shape == (None, height, width, channels)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: conv_net((28, 28, 1), 10, num_layers=6), "Received: num_layers=6"),
+        (lambda: deconv_net(8, (28, 28, 1), num_layers=6), "at most 5"),
+        (lambda: deconv_net(8, (64, 64, 3), num_layers=7), "Received: num_layers=7"),
+        (lambda: conv_net((28, 28), 10), r"Received: input_shape=\(28, 28\)"),
+        (lambda: deconv_net(8, (28, 0, 1)), r"Received: output_shape=\(28, 0, 1\)"),
+        (lambda: conv_net((28, 28, 1), 0), "Received: output_size=0"),
+        (lambda: deconv_net(0, (28, 28, 1)), "Received: latent_dim=0"),
+        (lambda: conv_net((28, 28, 1), 2, filters=0), "Received: filters=0"),
+        (lambda: conv_net((28, 28, 1), 2, num_layers=0), "Received: num_layers=0"),
+        (lambda: conv_net((28, 28, 1), 2, filter_growth=1.5), "filter_growth=1.5"),
+        (lambda: OneHot(0), "Received: num_classes=0"),
+    ],
+)
+def test_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_one_hot():
+    vectors = keras.ops.convert_to_numpy(OneHot(4)(np.array([0, 3, 1])))
+    np.testing.assert_array_equal(vectors, np.eye(4)[[0, 3, 1]])
+    planes = keras.ops.convert_to_numpy(
+        OneHot(3, spatial_shape=(2, 5))(np.array([[2], [0]]))
+    )
+    assert planes.shape == (2, 2, 5, 3)
+    np.testing.assert_array_equal(planes[0, 1, 4], [0, 0, 1])
+    np.testing.assert_array_equal(planes[1].sum(axis=(0, 1)), [10, 0, 0])
+    layer = assert_config_round_trip(OneHot(3, spatial_shape=(2, 5), name="labels"))
+    assert layer.spatial_shape == (2, 5) and layer.name == "labels"
+
+
+def test_networks_round_trip_their_config():
+    for network in (
+        conv_net((28, 28, 1), 4, num_layers=3, filters=4),
+        deconv_net(4, (28, 28, 1), num_layers=3, filters=4),
+    ):
+        clone = keras.Model.from_config(network.get_config())
+        assert clone.output_shape == network.output_shape
+        assert conv_sizes(clone) == conv_sizes(network)

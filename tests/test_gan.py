@@ -1,0 +1,209 @@
+import warnings
+
+import keras
+import numpy as np
+import pytest
+from model_checks import assert_config_round_trip
+from model_checks import assert_saved_model_matches
+
+from mnist_arith.models.gan import GAN
+from mnist_arith.models.gan import gan
+
+SMALL = {"latent_dim": 4, "filters": 4}
+
+
+@pytest.fixture(scope="module")
+def data(digits):
+    images = digits.train_images[:64, ..., None].astype("float32") / 127.5 - 1
+    return images, digits.train_labels[:64]
+
+
+def weights(network):
+    return [np.array(w) for w in network.get_weights()]
+
+
+@pytest.fixture(scope="module")
+def trained(data):
+    """A GAN and a conditional GAN after 2 epochs of 2 batches."""
+    images, labels = data
+    keras.utils.set_random_seed(0)
+    model = gan(**SMALL, seed=1)
+    before = weights(model.generator), weights(model.discriminator)
+    history = model.fit(images, batch_size=32, epochs=2, verbose=0)
+    conditional = gan(**SMALL, num_classes=10, seed=1)
+    conditional_history = conditional.fit(
+        [images, labels], batch_size=32, epochs=2, verbose=0
+    )
+    return {
+        "gan": (model, history.history, before),
+        "conditional": (conditional, conditional_history.history, None),
+    }
+
+
+@pytest.mark.parametrize("name", ["gan", "conditional"])
+def test_fit_reports_both_losses(trained, name):
+    model, history, _ = trained[name]
+    assert set(history) == {"discriminator_loss", "generator_loss"}
+    for values in history.values():
+        assert len(values) == 2 and np.isfinite(values).all()
+    # One update per batch for each network, counted by its own optimizer.
+    assert int(model.discriminator_optimizer.iterations) == 4
+    assert int(model.generator_optimizer.iterations) == 4
+    assert int(model.optimizer.iterations) == 4
+
+
+def test_training_updates_both_networks(trained):
+    model, _, (generator_before, discriminator_before) = trained["gan"]
+    for before, network in (
+        (generator_before, model.generator),
+        (discriminator_before, model.discriminator),
+    ):
+        after = weights(network)
+        assert all(
+            not np.array_equal(old, new) for old, new in zip(before, after, strict=True)
+        )
+
+
+def test_one_step_updates_both_networks(data):
+    images, _ = data
+    model = gan(**SMALL)
+    generator_before = weights(model.generator)
+    discriminator_before = weights(model.discriminator)
+    model.fit(images[:32], batch_size=32, epochs=1, verbose=0)
+    for before, network in (
+        (generator_before, model.generator),
+        (discriminator_before, model.discriminator),
+    ):
+        changed = [
+            not np.array_equal(old, new)
+            for old, new in zip(before, weights(network), strict=True)
+        ]
+        assert all(changed), network.name
+
+
+def test_every_step_draws_new_noise(data):
+    # With a zero learning rate nothing learns, so differing losses on the
+    # same batch can only come from new noise.
+    images, _ = data
+    model = gan(**SMALL, seed=3)
+    model.compile(
+        discriminator_optimizer=keras.optimizers.SGD(0.0),
+        generator_optimizer=keras.optimizers.SGD(0.0),
+    )
+    before = weights(model.generator)
+    history = model.fit(images[:16], batch_size=16, epochs=3, shuffle=False, verbose=0)
+    losses = history.history["generator_loss"]
+    assert len(set(losses)) == 3
+    for old, new in zip(before, weights(model.generator), strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_generate_is_seeded(trained):
+    model, _, _ = trained["gan"]
+    first = model.generate(3, seed=4)
+    assert first.shape == (3, 28, 28, 1) and isinstance(first, np.ndarray)
+    assert first.min() >= -1 and first.max() <= 1
+    np.testing.assert_array_equal(first, model.generate(3, seed=4))
+    assert not np.array_equal(model.generate(3), model.generate(3))
+    noise = keras.random.normal((3, 4), seed=4)
+    np.testing.assert_allclose(
+        first, keras.ops.convert_to_numpy(model(noise)), atol=1e-6
+    )
+
+
+def test_conditional_generation(trained):
+    model, _, _ = trained["conditional"]
+    threes = model.generate(2, labels=3, seed=0)
+    assert threes.shape == (2, 28, 28, 1)
+    noise = keras.random.normal((2, 4), seed=0)
+    expected = model([noise, keras.ops.convert_to_tensor([3, 3])])
+    np.testing.assert_allclose(threes, keras.ops.convert_to_numpy(expected), atol=1e-6)
+    assert not np.allclose(threes, model.generate(2, labels=8, seed=0))
+    with pytest.raises(ValueError, match=r"Received: labels=\[0, 10\]"):
+        model.generate(2, labels=[0, 10])
+
+
+def test_evaluate(trained, data):
+    images, labels = data
+    model, _, _ = trained["conditional"]
+    logs = model.evaluate([images, labels], batch_size=32, verbose=0, return_dict=True)
+    assert set(logs) == {"discriminator_loss", "generator_loss"}
+    assert np.isfinite(list(logs.values())).all()
+
+
+@pytest.mark.parametrize("name", ["gan", "conditional"])
+def test_config_and_saving_round_trip(trained, tmp_path, name):
+    model, _, _ = trained[name]
+    clone = assert_config_round_trip(model)
+    assert clone.num_classes == model.num_classes and clone.latent_dim == 4
+    noise = np.random.default_rng(0).normal(size=(4, 4)).astype("float32")
+    inputs = noise if model.num_classes is None else [noise, np.arange(4)]
+    loaded = assert_saved_model_matches(model, inputs, tmp_path)
+    assert isinstance(loaded, GAN)
+    # Both optimizers come back with their settings and state.
+    for attribute in ("discriminator_optimizer", "generator_optimizer"):
+        saved, restored = getattr(model, attribute), getattr(loaded, attribute)
+        assert isinstance(restored, keras.optimizers.Adam)
+        assert float(restored.learning_rate) == pytest.approx(2e-4)
+        assert float(restored.beta_1) == pytest.approx(0.5)
+        assert int(restored.iterations) == int(saved.iterations) == 4
+        for old, new in zip(saved.variables, restored.variables, strict=True):
+            np.testing.assert_allclose(
+                keras.ops.convert_to_numpy(new), keras.ops.convert_to_numpy(old)
+            )
+
+
+def test_loaded_model_trains_on(trained, data, tmp_path):
+    images, labels = data
+    model, _, _ = trained["conditional"]
+    model.save(tmp_path / "gan.keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        loaded = keras.saving.load_model(tmp_path / "gan.keras")
+    discriminator_before = weights(loaded.discriminator)
+    history = loaded.fit([images, labels], batch_size=32, epochs=1, verbose=0)
+    assert np.isfinite(history.history["generator_loss"]).all()
+    assert int(loaded.generator_optimizer.iterations) == 6
+    assert not np.array_equal(discriminator_before[0], weights(loaded.discriminator)[0])
+
+
+def test_batches_need_labels_exactly_when_conditional(trained, data):
+    images, labels = data
+    conditional, _, _ = trained["conditional"]
+    for batch in ([images, labels], (images, labels)):
+        real, real_labels = conditional._unpack(batch)
+        assert tuple(real.shape) == images.shape and real_labels is labels
+    with pytest.raises(ValueError, match="no labels"):
+        conditional._unpack((images,))
+    model, _, _ = trained["gan"]
+    with pytest.raises(ValueError, match="Received: x of 2 arrays"):
+        model._unpack(([images, labels],))
+
+
+def test_faces_preset_follows_the_course():
+    model = gan(preset="faces")
+    assert model.latent_dim == 256 and model.image_shape == (64, 64, 3)
+    convolutions = [
+        layer
+        for layer in model.discriminator.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert [layer.filters for layer in convolutions] == [128] * 4
+    assert model.discriminator.output_shape == (None, 1)
+    assert model.generator.get_layer("output").get_config()["activation"] == "tanh"
+    for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert float(optimizer.beta_1) == pytest.approx(0.5)
+
+
+def test_compile_errors():
+    model = gan(**SMALL)
+    optimizer = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="the same Adam twice"):
+        model.compile(optimizer, optimizer)
+    with pytest.raises(ValueError, match="Received: loss='mse'"):
+        model.compile(loss="mse")
+    with pytest.raises(ValueError, match="Received: preset='cats'"):
+        gan(preset="cats")
+    with pytest.raises(ValueError, match="Received: num_classes=0"):
+        gan(num_classes=0)
