@@ -1,0 +1,91 @@
+"""Exact-match accuracy of text2text on held-out queries, against the course's model.
+
+Builds a course task's queries, splits them with a seeded train fraction, trains
+`mnist_arith.text2text()` (the default transformer with digit places) and the
+course's reference model (`preset="notebook"`) for the same number of epochs on
+the training split only, and scores both on every held-out query. Optional extra
+models isolate the ideas (`places-off`: the default without `DigitPlaces`;
+`lstm`: the attention LSTM).
+
+Run from the repository root:
+
+    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task 2023 --train-fraction 0.1 --epochs 300
+    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task three-digit --train-fraction 0.05 --epochs 30 --batch-size 256
+    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300
+
+`--quick` trains a few epochs on a small sample (a smoke run, not a result).
+"""  # noqa: E501
+
+import argparse
+import time
+
+import keras
+import numpy as np
+from machine import print_run_header
+
+import mnist_arith
+
+TASKS = {
+    "2023": "2023",
+    "three-digit": "2021-three-digit",
+    "multiplication": "2023-multiplication",
+}
+MODELS = {
+    "ours": {},
+    "notebook": {"preset": "notebook"},
+    "places-off": {"digit_places": False},
+    "lstm": {"cell": "lstm"},
+}
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--task", choices=sorted(TASKS), default="2023")
+parser.add_argument("--train-fraction", type=float, default=0.1)
+parser.add_argument("--epochs", type=int, default=300)
+parser.add_argument("--batch-size", type=int, default=32)
+parser.add_argument("--models", default="ours,notebook", help=f"from {sorted(MODELS)}")
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
+args = parser.parse_args()
+
+queries = mnist_arith.make_queries(TASKS[args.task])
+if args.quick:
+    queries = queries[np.random.default_rng(0).permutation(len(queries))[:2000]]
+    args.epochs = 2
+train, test = mnist_arith.split_queries(queries, args.train_fraction, seed=args.seed)
+table = queries.character_table
+x_train, y_train = table.encode(train.queries), table.encode(train.answers)
+x_test = table.encode(test.queries)
+
+print_run_header()
+print(
+    f"task:     {args.task} ({len(queries):,} queries), train {len(train):,} "
+    f"({args.train_fraction:.0%}, seed {args.seed}), held-out {len(test):,}, "
+    f"{args.epochs} epochs, batch {args.batch_size}"
+)
+print()
+print(f"{'model':<12}{'exact match':>13}{'per character':>15}{'train s':>10}")
+results = {}
+for name in args.models.split(","):
+    keras.utils.set_random_seed(args.seed)
+    model = mnist_arith.text2text(
+        queries.query_width, queries.answer_width, table.size, **MODELS[name]
+    )
+    start = time.perf_counter()
+    model.fit(
+        x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, verbose=0
+    )
+    seconds = time.perf_counter() - start
+    predicted = table.decode(model.predict(x_test, batch_size=4096, verbose=0))
+    report = mnist_arith.analyze_errors(test, predicted)
+    results[name] = report
+    print(
+        f"{name:<12}{report.exact_match:>13.2%}{report.character_accuracy:>15.2%}"
+        f"{seconds:>10.0f}",
+        flush=True,
+    )
+
+best = results[next(iter(results))]
+print()
+print(f"errors of {next(iter(results))}: {best.error_kinds}")
+print(f"exact match by operator: {best.by_operator}")
+print(f"exact match by carries/borrows: {best.by_carries}")
