@@ -14,6 +14,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from mnist_arith._validation import check_positive_int
+
 METHODS = ("linear", "slerp")
 """The interpolation methods of `interpolate_latents`."""
 
@@ -55,8 +57,8 @@ def sample_prior(
         >>> tuple(z.shape), bool(ops.max(ops.abs(z)) <= 1.5)
         ((1000, 8), True)
     """
-    _check_positive_int(num_samples, "num_samples")
-    _check_positive_int(latent_dim, "latent_dim")
+    check_positive_int(num_samples, "num_samples")
+    check_positive_int(latent_dim, "latent_dim")
     _check_positive_number(temperature, "temperature")
     shape = (num_samples, latent_dim)
     if truncation is None:
@@ -211,7 +213,7 @@ def latent_sweep(
         >>> grid.shape, grid[1].tolist(), grid[3].tolist()
         ((9, 3), [0.0, -1.0, 0.0], [-1.0, 0.0, 0.0])
     """
-    _check_positive_int(latent_dim, "latent_dim")
+    check_positive_int(latent_dim, "latent_dim")
     if (
         len(tuple(dimensions)) != 2
         or any(
@@ -277,8 +279,8 @@ def sample_grid(
         >>> tuple(sample_grid(model, 10, 10, seed=0).shape)  # row i: digit i
         (100, 28, 28, 1)
     """
-    _check_positive_int(num_rows, "num_rows")
-    _check_positive_int(num_columns, "num_columns")
+    check_positive_int(num_rows, "num_rows")
+    check_positive_int(num_columns, "num_columns")
     num_classes = getattr(model, "num_classes", None)
     if labels is None and num_classes is not None:
         labels = np.repeat(np.arange(num_rows) % num_classes, num_columns)
@@ -493,13 +495,6 @@ def _as_float_tensor(values):
 def _short(values):
     text = repr(values)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
 
 
 def _check_positive_number(value, name):

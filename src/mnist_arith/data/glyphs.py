@@ -3,6 +3,8 @@
 import cv2
 import numpy as np
 
+from mnist_arith._validation import check_positive_int
+
 GLYPH_STYLES = {"2021": ((4, 8), (20, 24)), "2023": ((6, 10), (18, 22))}
 """Per edition, the ranges `[low, high)` of a stroke's start and end column."""
 
@@ -49,15 +51,7 @@ def draw_operator_glyphs(
         raise ValueError(
             f"`style` must be one of {sorted(GLYPH_STYLES)}. Received: style={style!r}"
         )
-    if (
-        isinstance(num_glyphs, bool)
-        or not isinstance(num_glyphs, int)
-        or num_glyphs < 1
-    ):
-        raise ValueError(
-            "`num_glyphs` must be a positive integer. "
-            f"Received: num_glyphs={num_glyphs!r}"
-        )
+    check_positive_int(num_glyphs, "num_glyphs")
     (low_start, high_start), (low_end, high_end) = GLYPH_STYLES[style]
     rng = np.random.default_rng(seed)
     x = rng.integers(12, 16, (num_glyphs, 2))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mnist_arith._validation import check_positive_int
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
@@ -180,7 +181,7 @@ def make_queries(
     """
     settings = _resolve_settings(preset, max_value, operators, padding)
     max_value, operators, padding = settings
-    _check_positive_int(num_operands, "num_operands", minimum=2)
+    check_positive_int(num_operands, "num_operands", minimum=2)
     operand_width = len(str(max_value))
     num_values = max_value + 1
     num_operator_choices = len(operators) ** (num_operands - 1)
@@ -196,7 +197,7 @@ def make_queries(
     if num_samples is None:
         flat = np.arange(total, dtype=np.int64)
     else:
-        _check_positive_int(num_samples, "num_samples")
+        check_positive_int(num_samples, "num_samples")
         if num_samples > total:
             raise ValueError(
                 f"`num_samples` must be at most the number of distinct queries "
@@ -256,7 +257,7 @@ def _resolve_settings(preset, max_value, operators, padding):
     max_value = defaults["max_value"] if max_value is None else max_value
     operators = defaults["operators"] if operators is None else operators
     padding = defaults["padding"] if padding is None else padding
-    _check_positive_int(max_value, "max_value")
+    check_positive_int(max_value, "max_value")
     if isinstance(operators, str):
         operators = list(operators)
     operators = list(operators)
@@ -276,19 +277,10 @@ def _resolve_settings(preset, max_value, operators, padding):
     return max_value, "".join(operators), padding
 
 
-def _check_positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"`{name}` must be an integer. Received: {name}={value!r}")
-    if value < minimum:
-        raise ValueError(
-            f"`{name}` must be at least {minimum}. Received: {name}={value}"
-        )
-
-
 def _check_width(width, minimum, name):
     if width is None:
         return minimum
-    _check_positive_int(width, name)
+    check_positive_int(width, name)
     if width < minimum:
         raise ValueError(
             f"`{name}` is too small: the longest string of this set has {minimum} "

@@ -6,6 +6,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from mnist_arith._validation import check_positive_int
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
@@ -69,15 +70,7 @@ class QueryDataset(keras.utils.PyDataset):
                 raise ValueError(
                     f"`{name}` must be 'text' or 'image'. Received: {name}={value!r}"
                 )
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, int)
-            or batch_size < 1
-        ):
-            raise ValueError(
-                "`batch_size` must be a positive integer. "
-                f"Received: batch_size={batch_size!r}"
-            )
+        check_positive_int(batch_size, "batch_size")
         if pool not in ("train", "test"):
             raise ValueError(
                 f"`pool` must be 'train' or 'test'. Received: pool={pool!r}"

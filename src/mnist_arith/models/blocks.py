@@ -16,6 +16,8 @@ import keras
 from keras import layers
 from keras import ops
 
+from mnist_arith._validation import check_positive_int
+
 
 def max_num_layers(size: int) -> int:
     """The most stride-2 layers a side of `size` pixels allows.
@@ -88,7 +90,7 @@ def conv_net(
         [(14, 14, 32), (7, 7, 64)]
     """
     input_shape = _check_image_shape(input_shape, "input_shape")
-    _check_positive_int(output_size, "output_size")
+    check_positive_int(output_size, "output_size")
     _check_stack(input_shape, num_layers, filters, filter_growth)
     inputs = keras.Input(input_shape, name="images")
     features = _downsample(
@@ -154,7 +156,7 @@ def deconv_net(
         >>> network.output_shape
         (None, 28, 28, 1)
     """
-    _check_positive_int(latent_dim, "latent_dim")
+    check_positive_int(latent_dim, "latent_dim")
     output_shape = _check_image_shape(output_shape, "output_shape")
     _check_stack(output_shape, num_layers, filters, filter_growth)
     inputs = keras.Input((latent_dim,), name="latent")
@@ -258,7 +260,7 @@ class OneHot(keras.layers.Layer):
 
     def __init__(self, num_classes: int, spatial_shape=None, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int(num_classes, "num_classes")
+        check_positive_int(num_classes, "num_classes")
         self.num_classes = num_classes
         self.spatial_shape = None if spatial_shape is None else tuple(spatial_shape)
         self.built = True
@@ -319,13 +321,6 @@ def _downsampled_size(size, num_layers):
     return size
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-
-
 def _check_image_shape(shape, name):
     try:
         shape = tuple(shape)
@@ -347,9 +342,9 @@ def _check_image_shape(shape, name):
 
 
 def _check_stack(image_shape, num_layers, filters, filter_growth):
-    _check_positive_int(num_layers, "num_layers")
-    _check_positive_int(filters, "filters")
-    _check_positive_int(filter_growth, "filter_growth")
+    check_positive_int(num_layers, "num_layers")
+    check_positive_int(filters, "filters")
+    check_positive_int(filter_growth, "filter_growth")
     height, width, _ = image_shape
     limit = min(max_num_layers(height), max_num_layers(width))
     if num_layers > limit:
@@ -371,7 +366,7 @@ def _settings(presets, preset, **overrides):
         {key: value for key, value in overrides.items() if value is not None}
     )
     settings["input_shape"] = _check_image_shape(settings["input_shape"], "input_shape")
-    _check_positive_int(settings["latent_dim"], "latent_dim")
+    check_positive_int(settings["latent_dim"], "latent_dim")
     _check_stack(
         settings["input_shape"],
         settings["num_layers"],
@@ -401,3 +396,6 @@ def _check_num_classes(num_classes):
             "`num_classes` must be None (unconditional) or an integer of at least "
             f"2. Received: num_classes={num_classes!r}"
         )
+
+
+_check_positive_int = check_positive_int  # TEMPORARY alias for text2image

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from mnist_arith._validation import check_positive_int
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.glyphs import GLYPH_STYLES
@@ -47,10 +48,7 @@ def digit_reader(
         (None, 13)
     """
     table = CharacterTable(vocabulary)
-    if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-        raise ValueError(
-            f"`filters` must be a positive integer. Received: filters={filters!r}"
-        )
+    check_positive_int(filters, "filters")
     inputs = keras.Input((28, 28, 1), name="character_image")
     layers = [
         # Small shifts and turns, active in training only: handwriting varies

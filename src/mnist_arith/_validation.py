@@ -1,0 +1,17 @@
+"""Argument checks shared by the whole package, with Keras-style messages."""
+
+import numpy as np
+
+
+def check_positive_int(value, name: str, minimum: int = 1) -> None:
+    """Raises `ValueError` unless `value` is an integer (not a bool) >= `minimum`.
+
+    The message names the argument and ends with `Received: name=value`.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or value < minimum
+    ):
+        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"`{name}` must be {expected}. Received: {name}={value!r}")
