@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+import mnist_arith
 from mnist_arith.plot import plot_image_grid
 from mnist_arith.plot import plot_interpolation
 from mnist_arith.plot import plot_latent_arithmetic
@@ -112,3 +113,21 @@ def test_training_curves_from_history_and_dict():
         plot_training_curves(history, ["accuracy"])
     with pytest.raises(ValueError, match="Received: history of type dict"):
         plot_training_curves({})
+
+
+def test_error_analysis_plot_shows_the_report():
+    queries = mnist_arith.make_queries("2023")[[0, 1, 2, 3]]
+    report = mnist_arith.analyze_errors(queries, ["0  ", "1  ", "-1 ", "-1 "])
+    figure = mnist_arith.plot_error_analysis(report)
+    kinds, carries, lengths = figure.axes
+    assert [label.get_text() for label in carries.get_xticklabels()] == ["0"]
+    assert [patch.get_height() for patch in kinds.patches] == list(
+        report.error_kinds.values()
+    )
+    assert [label.get_text() for label in kinds.get_xticklabels()] == list(
+        report.error_kinds
+    )
+    assert [patch.get_height() for patch in lengths.patches] == list(
+        report.by_answer_length.values()
+    )
+    assert figure._suptitle.get_text() == "exact match 50.00%"

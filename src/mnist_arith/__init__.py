@@ -49,6 +49,7 @@ from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.vae import VAE
 from mnist_arith.models.vae import Sampling
 from mnist_arith.models.vae import vae
+from mnist_arith.plot import plot_error_analysis
 from mnist_arith.plot import plot_image_grid
 from mnist_arith.plot import plot_interpolation
 from mnist_arith.plot import plot_latent_arithmetic
@@ -92,6 +93,7 @@ __all__ = [
     "load_digits",
     "load_images",
     "make_queries",
+    "plot_error_analysis",
     "plot_image_grid",
     "plot_interpolation",
     "plot_latent_arithmetic",

@@ -257,6 +257,44 @@ def plot_training_curves(
     return figure
 
 
+def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
+    """Draws where a sequence model goes wrong, from `analyze_errors`.
+
+    Three bar charts: wrong answers by kind (off by 1, 10, 100, wrong sign,
+    unreadable, other), exact match by number of carries or borrows, and
+    exact match by answer length.
+
+    Args:
+        analysis: an `ErrorAnalysis` from `analyze_errors`.
+        width: inches per chart.
+
+    Returns:
+        A `Figure` with three axes.
+
+    Examples:
+        >>> from mnist_arith import analyze_errors, make_queries
+        >>> queries = make_queries("2023")[[0, 1, 2]]
+        >>> figure = plot_error_analysis(analyze_errors(queries, ["0  ", "1  ", "-1 "]))
+        >>> [ax.get_title() for ax in figure.axes]
+        ['wrong answers by kind', 'exact match by carries', 'exact match by length']
+    """
+    panels = (
+        ("wrong answers by kind", analysis.error_kinds, "answers"),
+        ("exact match by carries", analysis.by_carries, "exact match"),
+        ("exact match by length", analysis.by_answer_length, "exact match"),
+    )
+    figure = Figure(figsize=(3 * width, width * 0.75))
+    for ax, (title, values, label) in zip(figure.subplots(1, 3), panels, strict=True):
+        names = [str(name) for name in values]
+        ax.bar(names, list(values.values()))
+        ax.set_title(title)
+        ax.set_ylabel(label)
+        ax.tick_params(axis="x", labelrotation=30)
+    figure.suptitle(f"exact match {analysis.exact_match:.2%}")
+    figure.tight_layout()
+    return figure
+
+
 def _to_numpy(images):
     if isinstance(images, np.ndarray):
         return images
