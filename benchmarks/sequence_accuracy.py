@@ -35,6 +35,7 @@ MODELS = {
     "notebook": {"preset": "notebook"},
     "places-off": {"digit_places": False},
     "lstm": {"cell": "lstm"},
+    "wide": {"units": 128, "encoder_layers": 3, "decoder_layers": 3},
 }
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
