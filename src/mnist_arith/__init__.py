@@ -46,6 +46,9 @@ from mnist_arith.models.reader import reader_features
 from mnist_arith.models.reader import train_digit_reader
 from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
+from mnist_arith.models.text2image import Text2Image
+from mnist_arith.models.text2image import text2image
+from mnist_arith.models.text2image import train_text2image
 from mnist_arith.models.vae import VAE
 from mnist_arith.models.vae import Sampling
 from mnist_arith.models.vae import vae
@@ -73,6 +76,7 @@ __all__ = [
     "Queries",
     "QueryDataset",
     "Sampling",
+    "Text2Image",
     "analyze_errors",
     "autoencoder",
     "classifier_score",
@@ -105,7 +109,9 @@ __all__ = [
     "sample_grid",
     "sample_prior",
     "split_queries",
+    "text2image",
     "text2text",
     "train_digit_reader",
+    "train_text2image",
     "vae",
 ]

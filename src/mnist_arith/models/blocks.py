@@ -396,6 +396,3 @@ def _check_num_classes(num_classes):
             "`num_classes` must be None (unconditional) or an integer of at least "
             f"2. Received: num_classes={num_classes!r}"
         )
-
-
-_check_positive_int = check_positive_int  # TEMPORARY alias for text2image

@@ -1,0 +1,647 @@
+"""Text2image: answers arithmetic queries with sharp images of handwritten characters.
+
+The course's text2image model regresses whole answer images from the query
+with a pixel-wise mean squared error. Many handwritings fit one answer, and
+the image that minimises the squared error to all of them is their pixel-wise
+mean: a blur. `Text2Image` splits the task in two parts that each do one
+thing well:
+
+1. `text_model`, a `text2text` model, answers the query as text: one
+   probability vector per answer character.
+2. `character_decoder`, the decoder of a conditional VAE trained on single
+   28x28 images of the 13 course characters (`vae(num_classes=13)` on
+   `character_dataset(digits)`), draws every answer character on its own
+   from its class (the argmax of the text model) and a latent vector.
+
+The images are sharp because each one comes from a class-conditional
+generative decoder evaluated at one point of its latent space, which gives
+one handwriting, not the average of all of them. With `stochastic=False`
+(the default) the latent is the prior's mean (zeros), the class's typical
+handwriting, so outputs are deterministic; with `stochastic=True` it is drawn
+from `N(0, temperature^2)` with the model's own `keras.random.SeedGenerator`,
+so every call writes the answer in a new hand.
+
+Whether the images show the right answer is judged by `readability`: an
+independent `digit_reader`, trained separately with `train_digit_reader` on
+real digits, glyphs and blanks, must read every generated answer exactly as
+the true answer. A blurry mean of several digits fails that test where a
+sharp digit of the right class passes.
+
+Training is split the same way, with no per-backend code. The character
+decoder is trained through its VAE. `Text2Image.fit(queries, answers)` takes
+one-hot answer text and trains the text part only: in training mode `call`
+returns the text model's answer probabilities, the compiled loss
+(categorical cross-entropy) compares them with the answers, and the
+decoder's variables are left out of the model's trainable variables, so no
+optimizer sees them. `train_text2image` trains both parts and assembles them.
+"""
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+from keras import ops
+
+from mnist_arith._validation import check_positive_int
+from mnist_arith.data.digits import Digits
+from mnist_arith.data.digits import load_digits
+from mnist_arith.data.queries import Queries
+from mnist_arith.data.vocabulary import COURSE_VOCABULARY
+from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
+from mnist_arith.data.vocabulary import CharacterTable
+from mnist_arith.metrics import CharacterAccuracy
+from mnist_arith.metrics import ExactMatch
+from mnist_arith.models.blocks import OneHot
+from mnist_arith.models.reader import character_dataset
+from mnist_arith.models.seq2seq import text2text
+from mnist_arith.models.vae import VAE
+from mnist_arith.models.vae import vae
+
+_GENERATE_BATCH = 512
+_VOCABULARIES = {
+    len(COURSE_VOCABULARY): COURSE_VOCABULARY,
+    len(MULTIPLICATION_VOCABULARY): MULTIPLICATION_VOCABULARY,
+}
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class Text2Image(keras.Model):
+    """Answers one-hot queries with images of the answer's characters.
+
+    Called on `[batch, query_length, vocabulary_size]` one-hot queries, the
+    model predicts the answer characters with `text_model`, takes the most
+    likely class of every answer character, draws one latent vector per
+    character (zeros, or `N(0, temperature^2)` samples when stochastic) and
+    decodes each character image with `character_decoder`. It returns
+    `[batch, answer_length, 28, 28, 1]` floats in [0, 1] (the decoder's image
+    shape in general).
+
+    `fit(queries, answers)` takes one-hot answer text as targets and trains
+    the text model only: the model's trainable weights are the text model's,
+    and the loss (categorical cross-entropy by default, see `compile`) is
+    computed on the text model's answer probabilities, which is what
+    `model(queries, training=True)` returns. The character decoder is left as
+    its VAE trained it (it is not modified, so its VAE can still train it).
+    `fit` and `evaluate` report `loss`, `exact_match` and `character_accuracy`
+    of the answer text. This works unchanged on JAX, TensorFlow and PyTorch.
+
+    Args:
+        text_model: a model from `[batch, query_length, vocabulary_size]`
+            one-hot queries to `[batch, answer_length, vocabulary_size]`
+            answer probabilities, such as `text2text()`.
+        character_decoder: a conditional decoder from `[latents, labels]`
+            to character images, with one class per vocabulary character,
+            such as `vae(num_classes=13).decoder`.
+        stochastic: whether `call` draws random latents (new handwriting on
+            every call) instead of zeros (the typical handwriting).
+        temperature: the standard deviation of random latents. The default,
+            half the prior's, keeps the handwriting varied but tidy: samples
+            far out in the prior are the ones a reader misreads.
+        seed: the seed of the model's `keras.random.SeedGenerator`.
+        **kwargs: `keras.Model` arguments such as `name`.
+
+    Examples:
+        >>> from mnist_arith.models.seq2seq import text2text
+        >>> from mnist_arith.models.vae import vae
+        >>> text_model = text2text(units=8, encoder_layers=1, decoder_layers=1)
+        >>> decoder = vae(num_classes=13, latent_dim=2, filters=4).decoder
+        >>> model = Text2Image(text_model, decoder)
+        >>> model.generate(["12+7 ", "3-45 "]).shape
+        (2, 3, 28, 28, 1)
+    """
+
+    def __init__(
+        self,
+        text_model: keras.Model,
+        character_decoder: keras.Model,
+        *,
+        stochastic: bool = False,
+        temperature: float = 0.5,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        query_shape, answer_shape = _text_model_shapes(text_model)
+        latent_dim, num_classes, image_shape = _decoder_shapes(character_decoder)
+        if answer_shape[1] != num_classes:
+            raise ValueError(
+                "The text model's vocabulary must match the character decoder's "
+                f"classes ({num_classes}): one decoder class per character. "
+                f"Received: vocabulary_size={answer_shape[1]}"
+            )
+        _check_stochastic(stochastic)
+        _check_temperature(temperature)
+        self.text_model = text_model
+        self.character_decoder = character_decoder
+        self.stochastic = stochastic
+        self.temperature = temperature
+        self.seed = seed
+        self.query_length, self.vocabulary_size = query_shape
+        self.answer_length = answer_shape[0]
+        self.latent_dim = latent_dim
+        self.image_shape = image_shape
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.exact_match_tracker = ExactMatch()
+        self.character_accuracy_tracker = CharacterAccuracy()
+        self.built = True
+
+    def call(self, queries, training=None, stochastic=None):
+        """Draws the answer images of one-hot queries.
+
+        Args:
+            queries: `[batch, query_length, vocabulary_size]` one-hot queries.
+            training: when `True` (as in `fit`), return the text model's
+                answer probabilities `[batch, answer_length, vocabulary_size]`
+                instead of images: they are what training fits.
+            stochastic: overrides the model's `stochastic` setting.
+
+        Returns:
+            `[batch, answer_length, *image_shape]` images in [0, 1].
+        """
+        _check_query_shape(queries, self.query_length, self.vocabulary_size)
+        probabilities = self.text_model(queries, training=training)
+        if training:
+            return probabilities
+        stochastic = self.stochastic if stochastic is None else stochastic
+        return self._draw(
+            probabilities, stochastic, self.seed_generator, self.temperature
+        )
+
+    def _draw(self, probabilities, stochastic, seed, temperature):
+        """Decodes the argmax class of every answer character to an image."""
+        labels = ops.reshape(
+            ops.cast(ops.argmax(probabilities, axis=-1), "int32"), (-1,)
+        )
+        shape = (ops.shape(labels)[0], self.latent_dim)
+        dtype = self.character_decoder.compute_dtype
+        if stochastic:
+            latents = keras.random.normal(
+                shape, stddev=temperature, dtype=dtype, seed=seed
+            )
+        else:
+            latents = ops.zeros(shape, dtype=dtype)
+        images = self.character_decoder([latents, labels], training=False)
+        return ops.reshape(images, (-1, self.answer_length, *self.image_shape))
+
+    def generate(
+        self,
+        queries,
+        *,
+        stochastic: bool | None = None,
+        seed: int | None = None,
+        temperature: float | None = None,
+    ) -> np.ndarray:
+        """Draws the answer images of queries, as a NumPy array.
+
+        Args:
+            queries: `[n, query_length, vocabulary_size]` one-hot queries, or
+                `n` query strings (or a `Queries`) for the course's 13- or
+                14-character vocabulary.
+            stochastic: whether to draw random latents; default the model's
+                `stochastic` setting.
+            seed: an integer for reproducible random handwriting; `None`
+                draws new latents from the model's own generator on every
+                call. Unused when not stochastic.
+            temperature: the standard deviation of random latents; default
+                the model's `temperature`.
+
+        Returns:
+            A `[n, answer_length, *image_shape]` float32 array in [0, 1].
+
+        Raises:
+            ValueError: for queries of the wrong shape or characters, or a
+                non-positive temperature.
+        """
+        queries = self._one_hot_queries(queries)
+        stochastic = self.stochastic if stochastic is None else stochastic
+        _check_stochastic(stochastic)
+        temperature = self.temperature if temperature is None else temperature
+        _check_temperature(temperature)
+        generator = self.seed_generator
+        if stochastic and seed is not None:
+            generator = keras.random.SeedGenerator(seed)
+        parts = []
+        for start in range(0, len(queries), _GENERATE_BATCH):
+            batch = queries[start : start + _GENERATE_BATCH]
+            probabilities = self.text_model(batch, training=False)
+            images = self._draw(probabilities, stochastic, generator, temperature)
+            parts.append(ops.convert_to_numpy(images))
+        return np.concatenate(parts).astype("float32", copy=False)
+
+    def _one_hot_queries(self, queries):
+        if isinstance(queries, Queries):
+            queries = queries.queries
+        if isinstance(queries, str):
+            queries = [queries]
+        array = np.asarray(queries)
+        if array.dtype.kind == "U":
+            vocabulary = _VOCABULARIES.get(self.vocabulary_size)
+            if vocabulary is None:
+                raise ValueError(
+                    "Query strings need the course vocabulary (13 or 14 "
+                    "characters); give one-hot queries instead. Received: "
+                    f"vocabulary_size={self.vocabulary_size}"
+                )
+            array = CharacterTable(vocabulary).encode(array)
+        _check_query_shape(array, self.query_length, self.vocabulary_size)
+        return array.astype("float32", copy=False)
+
+    def compile(
+        self, optimizer="adam", loss="categorical_crossentropy", **kwargs
+    ) -> None:
+        """Configures training of the text part.
+
+        The loss compares the one-hot answer text given to `fit` with the
+        text model's answer probabilities. The model tracks `exact_match`
+        and `character_accuracy` itself; compiled `metrics` are not supported
+        because at inference the model outputs images, not text.
+
+        Args:
+            optimizer: an optimizer or its name.
+            loss: a loss of one-hot answers and probabilities.
+            **kwargs: other `keras.Model.compile` arguments.
+
+        Raises:
+            ValueError: if `metrics` or `weighted_metrics` are given.
+        """
+        for name in ("metrics", "weighted_metrics"):
+            if kwargs.get(name) is not None:
+                raise ValueError(
+                    "A Text2Image reports `exact_match` and `character_accuracy` "
+                    f"of its answer text itself; don't pass `{name}`. "
+                    f"Received: {name}={kwargs[name]!r}"
+                )
+        super().compile(optimizer=optimizer, loss=loss, **kwargs)
+
+    def compile_from_config(self, config):
+        """Compiles the model from `get_compile_config()` (used by loading)."""
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:  # Create the optimizer's variables to load them.
+            self.optimizer.build(self.trainable_variables)
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        """The compiled loss of the answer text (the images are not trained)."""
+        if len(y_pred.shape) == 3:
+            probabilities = y_pred
+        else:  # `evaluate` predicts images: score the text model's answer.
+            probabilities = self.text_model(x, training=False)
+        self.exact_match_tracker.update_state(y, probabilities, sample_weight)
+        self.character_accuracy_tracker.update_state(y, probabilities, sample_weight)
+        return super().compute_loss(
+            x, y, probabilities, sample_weight, training=training
+        )
+
+    # Only the text model trains here. Leaving the decoder's variables out of
+    # the trainable lists (instead of setting `trainable = False` on a decoder
+    # its VAE shares) avoids gradients that don't exist, which TensorFlow and
+    # PyTorch optimizers warn about.
+    @property
+    def trainable_variables(self):
+        """The text model's trainable variables (the decoder is frozen here)."""
+        if not self.trainable:
+            return []
+        return _without(super().trainable_variables, self.character_decoder.variables)
+
+    @property
+    def non_trainable_variables(self):
+        """Every other variable: the decoder's, seeds, non-trainable weights."""
+        return _without(self.variables, self.trainable_variables)
+
+    @property
+    def trainable_weights(self):
+        """The text model's trainable weights (the decoder is frozen here)."""
+        if not self.trainable:
+            return []
+        return _without(super().trainable_weights, self.character_decoder.weights)
+
+    @property
+    def non_trainable_weights(self):
+        """The decoder's weights and the text model's non-trainable weights."""
+        return _without(self.weights, self.trainable_weights)
+
+    def get_config(self):
+        """The model's arguments, with both sub-models serialized."""
+        config = super().get_config()
+        config.update(
+            {
+                "text_model": _serialize_part(self.text_model),
+                "character_decoder": _serialize_part(self.character_decoder),
+                "stochastic": self.stochastic,
+                "temperature": self.temperature,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuilds the model from `get_config()`."""
+        config = dict(config)
+        for name in ("text_model", "character_decoder"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
+
+
+def text2image(
+    query_length: int = 5,
+    answer_length: int = 3,
+    vocabulary_size: int = 13,
+    *,
+    text_model: keras.Model | None = None,
+    character_decoder: keras.Model | VAE | None = None,
+    latent_dim: int = 8,
+    stochastic: bool = False,
+    temperature: float = 0.5,
+    learning_rate: float = 1e-3,
+    seed: int | None = None,
+) -> Text2Image:
+    """Builds a compiled `Text2Image` from a text model and a character decoder.
+
+    Parts not given are built untrained: `text2text(query_length,
+    answer_length, vocabulary_size)` (the default transformer) and the
+    decoder of `vae(num_classes=vocabulary_size, latent_dim=latent_dim)`.
+    Train the decoder through its VAE on `character_dataset(digits)` and the
+    text model with `fit(queries, answers)`, or use `train_text2image`, which
+    does both. The model is compiled with AdamW and categorical
+    cross-entropy on the answer text.
+
+    Args:
+        query_length: characters per query.
+        answer_length: characters per answer.
+        vocabulary_size: one-hot depth of queries and answers, and the
+            decoder's number of classes.
+        text_model: a (trained) text model; its shapes must match the three
+            sizes.
+        character_decoder: a (trained) conditional character decoder, or the
+            conditional `VAE` that holds it; it needs `vocabulary_size`
+            classes.
+        latent_dim: the latent size of a new decoder (ignored when
+            `character_decoder` is given).
+        stochastic: whether calls draw random handwriting (see `Text2Image`).
+        temperature: the standard deviation of random latents (lower is
+            tidier, higher more varied).
+        learning_rate: AdamW's learning rate for training the text part.
+        seed: the seed of the model's latent samples (and of a new decoder's
+            VAE).
+
+    Returns:
+        A compiled `Text2Image` from `[batch, query_length, vocabulary_size]`
+        one-hot queries to `[batch, answer_length, 28, 28, 1]` images.
+
+    Raises:
+        ValueError: for non-positive sizes, a text model of other sizes, a
+            decoder without one class per character, or a non-positive
+            temperature or learning rate.
+
+    Examples:
+        >>> model = text2image()
+        >>> model.answer_length, model.latent_dim, model.image_shape
+        (3, 8, (28, 28, 1))
+    """
+    check_positive_int(query_length, "query_length")
+    check_positive_int(answer_length, "answer_length")
+    check_positive_int(vocabulary_size, "vocabulary_size")
+    check_positive_int(latent_dim, "latent_dim")
+    _check_stochastic(stochastic)
+    _check_temperature(temperature)
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, (int, float))
+        or not learning_rate > 0
+    ):
+        raise ValueError(
+            "`learning_rate` must be a positive number. "
+            f"Received: learning_rate={learning_rate!r}"
+        )
+    if text_model is None:
+        text_model = text2text(query_length, answer_length, vocabulary_size)
+    else:
+        _check_text_model_sizes(
+            text_model, query_length, answer_length, vocabulary_size
+        )
+    if character_decoder is None:
+        character_decoder = vae(
+            num_classes=vocabulary_size, latent_dim=latent_dim, seed=seed
+        ).decoder
+    elif isinstance(character_decoder, VAE):
+        character_decoder = character_decoder.decoder
+    model = Text2Image(
+        text_model,
+        character_decoder,
+        stochastic=stochastic,
+        temperature=temperature,
+        seed=seed,
+        name="text2image",
+    )
+    model.compile(optimizer=keras.optimizers.AdamW(learning_rate, weight_decay=0.01))
+    return model
+
+
+def train_text2image(
+    queries: Queries,
+    digits: Digits | None = None,
+    *,
+    text_model: keras.Model | None = None,
+    text_epochs: int = 30,
+    decoder_epochs: int = 15,
+    batch_size: int = 32,
+    seed: int = 0,
+    verbose: int = 0,
+) -> Text2Image:
+    """Trains both parts of a `Text2Image` and assembles it.
+
+    The character decoder is the decoder of `vae(num_classes=...)`, one class
+    per vocabulary character, trained with batches of 64 on
+    `character_dataset(digits)`: the training pool's digits, operator glyphs
+    and blanks. The text model (default `text2text()` of the queries' sizes)
+    is trained through the assembled model's `fit` on the queries one-hot
+    encoded with `queries.character_table`. Pass only training queries: the
+    model learns exactly what it is given.
+
+    Args:
+        queries: the training queries and their answers.
+        digits: the digit pools; default `load_digits()`.
+        text_model: the text model to train, of the queries' sizes; default
+            a new `text2text()`.
+        text_epochs: epochs of the text model.
+        decoder_epochs: epochs of the character VAE.
+        batch_size: queries per step of the text model.
+        seed: the seed of the weights, shuffling, glyphs and latent samples.
+        verbose: Keras' verbosity during `fit`.
+
+    Returns:
+        The trained `Text2Image` (deterministic by default); its `history`
+        holds the text model's training history.
+
+    Raises:
+        ValueError: for non-positive epochs or batch size, or a text model of
+            other sizes than the queries.
+
+    Examples:
+        A smoke run on 32 queries and 100 digits (train for real with the
+        defaults, on all the training queries and digits):
+
+        >>> from mnist_arith import Digits
+        >>> from mnist_arith import load_digits
+        >>> from mnist_arith import make_queries
+        >>> from mnist_arith.models.seq2seq import text2text
+        >>> embedded = load_digits("embedded")
+        >>> digits = Digits.from_arrays(
+        ...     embedded.train_images[::40], embedded.train_labels[::40]
+        ... )
+        >>> queries = make_queries("2023")[:32]
+        >>> model = train_text2image(
+        ...     queries,
+        ...     digits,
+        ...     text_model=text2text(units=8, encoder_layers=1, decoder_layers=1),
+        ...     text_epochs=1,
+        ...     decoder_epochs=1,
+        ... )
+        >>> model.generate(queries[:2]).shape
+        (2, 3, 28, 28, 1)
+    """
+    check_positive_int(text_epochs, "text_epochs")
+    check_positive_int(decoder_epochs, "decoder_epochs")
+    check_positive_int(batch_size, "batch_size")
+    if not isinstance(queries, Queries):
+        raise ValueError(
+            "`queries` must be a `Queries` (see `make_queries`). "
+            f"Received: queries of type {type(queries).__name__}"
+        )
+    table = queries.character_table
+    if text_model is not None:
+        _check_text_model_sizes(
+            text_model, queries.query_width, queries.answer_width, table.size
+        )
+    digits = load_digits() if digits is None else digits
+    keras.utils.set_random_seed(seed)
+    images, labels = character_dataset(digits, table.characters, seed=seed)
+    character_vae = vae(num_classes=table.size, latent_dim=8, seed=seed)
+    character_vae.fit(
+        [images, labels],
+        batch_size=64,
+        epochs=decoder_epochs,
+        shuffle=True,
+        verbose=verbose,
+    )
+    model = text2image(
+        queries.query_width,
+        queries.answer_width,
+        table.size,
+        text_model=text_model,
+        character_decoder=character_vae.decoder,
+        seed=seed,
+    )
+    model.fit(
+        table.encode(queries.queries),
+        table.encode(queries.answers),
+        batch_size=batch_size,
+        epochs=text_epochs,
+        shuffle=True,
+        verbose=verbose,
+    )
+    return model
+
+
+def _serialize_part(model):
+    """A sub-model's config without its own compile settings.
+
+    The `Text2Image` trains the parts itself; a nested model restored with its
+    own compile settings gets a built optimizer that a `.keras` file saved
+    before that optimizer trained has no variables for, and loading fails.
+    """
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)
+    return config
+
+
+def _text_model_shapes(text_model):
+    """`((query_length, vocabulary), (answer_length, vocabulary))` of a model."""
+    shapes = None
+    if isinstance(text_model, keras.Model):
+        try:
+            input_shape = tuple(text_model.input_shape)
+            output_shape = tuple(text_model.output_shape)
+        except (AttributeError, ValueError):
+            input_shape = output_shape = ()
+        if len(input_shape) == len(output_shape) == 3:
+            shapes = (input_shape[1:], output_shape[1:])
+    if shapes is None:
+        raise ValueError(
+            "`text_model` must be a built keras.Model from [batch, query_length, "
+            "vocabulary_size] to [batch, answer_length, vocabulary_size], such as "
+            f"`text2text()`. Received: text_model={_describe(text_model)}"
+        )
+    return shapes
+
+
+def _check_text_model_sizes(text_model, query_length, answer_length, vocabulary_size):
+    shapes = _text_model_shapes(text_model)
+    expected = ((query_length, vocabulary_size), (answer_length, vocabulary_size))
+    if shapes != expected:
+        raise ValueError(
+            "`text_model` must map [batch, query_length, vocabulary_size] to "
+            f"[batch, answer_length, vocabulary_size] = {expected}. "
+            f"Received: text_model with shapes {shapes}"
+        )
+
+
+def _decoder_shapes(decoder):
+    """`(latent_dim, num_classes, image_shape)` of a conditional decoder."""
+    if isinstance(decoder, keras.Model) and len(decoder.inputs or ()) == 2:
+        num_classes = getattr(decoder, "num_classes", None)
+        for layer in decoder.layers:
+            if isinstance(layer, OneHot):
+                num_classes = layer.num_classes
+        latent_shape = tuple(decoder.inputs[0].shape)
+        image_shape = tuple(decoder.outputs[0].shape[1:])
+        if num_classes is not None and len(latent_shape) == 2:
+            return latent_shape[1], num_classes, image_shape
+    raise ValueError(
+        "`character_decoder` must be a conditional decoder from [latents, labels] "
+        "to images, such as `vae(num_classes=13).decoder`. "
+        f"Received: character_decoder={_describe(decoder)}"
+    )
+
+
+def _describe(model):
+    if isinstance(model, keras.Model):
+        inputs = getattr(model, "inputs", None) or []
+        return f"<{type(model).__name__} {model.name!r} with {len(inputs)} inputs>"
+    return f"<{type(model).__name__}>"
+
+
+def _check_query_shape(queries, query_length, vocabulary_size):
+    shape = tuple(queries.shape)
+    if len(shape) != 3 or shape[1:] != (query_length, vocabulary_size):
+        raise ValueError(
+            "`queries` must be one-hot [batch, query_length, vocabulary_size] = "
+            f"[batch, {query_length}, {vocabulary_size}]. "
+            f"Received: queries.shape={shape}"
+        )
+
+
+def _check_stochastic(stochastic):
+    if not isinstance(stochastic, bool):
+        raise ValueError(
+            f"`stochastic` must be True or False. Received: stochastic={stochastic!r}"
+        )
+
+
+def _check_temperature(temperature):
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, (int, float))
+        or not temperature > 0
+    ):
+        raise ValueError(
+            "`temperature` must be a positive number. "
+            f"Received: temperature={temperature!r}"
+        )
+
+
+def _without(variables: Sequence, excluded: Sequence) -> list:
+    excluded_ids = {id(variable) for variable in excluded}
+    return [variable for variable in variables if id(variable) not in excluded_ids]
