@@ -1,5 +1,7 @@
 """Argument checks shared by the whole package, with Keras-style messages."""
 
+import math
+
 import numpy as np
 
 
@@ -15,3 +17,16 @@ def check_positive_int(value, name: str, minimum: int = 1) -> None:
     ):
         expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(f"`{name}` must be {expected}. Received: {name}={value!r}")
+
+
+def check_positive_number(value, name: str) -> None:
+    """Raises `ValueError` unless `value` is a finite number (not a bool) > 0."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive number. Received: {name}={value!r}"
+        )

@@ -15,6 +15,7 @@ import numpy as np
 from keras import ops
 
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
 
 METHODS = ("linear", "slerp")
 """The interpolation methods of `interpolate_latents`."""
@@ -59,11 +60,11 @@ def sample_prior(
     """
     check_positive_int(num_samples, "num_samples")
     check_positive_int(latent_dim, "latent_dim")
-    _check_positive_number(temperature, "temperature")
+    check_positive_number(temperature, "temperature")
     shape = (num_samples, latent_dim)
     if truncation is None:
         return keras.random.normal(shape, stddev=temperature, seed=seed)
-    _check_positive_number(truncation, "truncation")
+    check_positive_number(truncation, "truncation")
     low = 0.5 * math.erfc(truncation / math.sqrt(2))
     uniform = keras.random.uniform(shape, minval=low, maxval=1 - low, seed=seed)
     normal = math.sqrt(2) * ops.erfinv(2 * uniform - 1)
@@ -231,7 +232,7 @@ def latent_sweep(
             "`num_steps` must be an integer of at least 2. "
             f"Received: num_steps={num_steps!r}"
         )
-    _check_positive_number(extent, "extent")
+    check_positive_number(extent, "extent")
     values = ops.cast(ops.linspace(-extent, extent, num_steps), keras.config.floatx())
     columns = ops.tile(values, [num_steps])[:, None]
     rows = ops.repeat(values, num_steps)[:, None]
@@ -495,15 +496,3 @@ def _as_float_tensor(values):
 def _short(values):
     text = repr(values)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _check_positive_number(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(
-            f"`{name}` must be a positive number. Received: {name}={value!r}"
-        )

@@ -3,6 +3,7 @@
 import keras
 
 from mnist_arith.models.blocks import _settings
+from mnist_arith.models.blocks import _stack_settings
 from mnist_arith.models.blocks import conv_net
 from mnist_arith.models.blocks import deconv_net
 
@@ -126,11 +127,7 @@ def autoencoder(
         filters=filters,
         learning_rate=learning_rate,
     )
-    stack = {
-        "num_layers": settings["num_layers"],
-        "filters": settings["filters"],
-        "filter_growth": settings["filter_growth"],
-    }
+    stack = _stack_settings(settings)
     encoder = conv_net(
         settings["input_shape"], settings["latent_dim"], name="encoder", **stack
     )

@@ -17,6 +17,7 @@ from keras import layers
 from keras import ops
 
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
 
 
 def max_num_layers(size: int) -> int:
@@ -373,16 +374,7 @@ def _settings(presets, preset, **overrides):
         settings["filters"],
         settings["filter_growth"],
     )
-    learning_rate = settings["learning_rate"]
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, (int, float))
-        or not learning_rate > 0
-    ):
-        raise ValueError(
-            "`learning_rate` must be a positive number. "
-            f"Received: learning_rate={learning_rate!r}"
-        )
+    check_positive_number(settings["learning_rate"], "learning_rate")
     return settings
 
 
@@ -396,3 +388,12 @@ def _check_num_classes(num_classes):
             "`num_classes` must be None (unconditional) or an integer of at least "
             f"2. Received: num_classes={num_classes!r}"
         )
+
+
+def _stack_settings(settings):
+    """The conv/deconv stack arguments of resolved factory settings."""
+    return {
+        "num_layers": settings["num_layers"],
+        "filters": settings["filters"],
+        "filter_growth": settings["filter_growth"],
+    }

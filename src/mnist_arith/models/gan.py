@@ -17,6 +17,7 @@ from mnist_arith.models.blocks import _downsample
 from mnist_arith.models.blocks import _image_inputs
 from mnist_arith.models.blocks import _latent_inputs
 from mnist_arith.models.blocks import _settings
+from mnist_arith.models.blocks import _stack_settings
 from mnist_arith.models.blocks import _upsample
 
 GAN_PRESETS = {
@@ -362,11 +363,7 @@ def gan(
         filters=filters,
         learning_rate=learning_rate,
     )
-    stack = {
-        "num_layers": settings["num_layers"],
-        "filters": settings["filters"],
-        "filter_growth": settings["filter_growth"],
-    }
+    stack = _stack_settings(settings)
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
     inputs, noise = _latent_inputs(noise_size, num_classes)
     images = _upsample(

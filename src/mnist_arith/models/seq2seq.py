@@ -3,6 +3,7 @@
 import keras
 
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.layers import MAX_PLACES
@@ -294,10 +295,7 @@ def _notebook_model(inputs, features, answer_length, vocabulary_size, name):
 
 
 def _compiled(model, learning_rate, optimizer=None):
-    if isinstance(learning_rate, bool) or not learning_rate > 0:
-        raise ValueError(
-            f"`learning_rate` must be positive. Received: learning_rate={learning_rate}"
-        )
+    check_positive_number(learning_rate, "learning_rate")
     if optimizer is None:
         optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=0.01)
     else:

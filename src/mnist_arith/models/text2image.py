@@ -43,6 +43,7 @@ import numpy as np
 from keras import ops
 
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
@@ -406,15 +407,7 @@ def text2image(
     check_positive_int(latent_dim, "latent_dim")
     _check_stochastic(stochastic)
     _check_temperature(temperature)
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, (int, float))
-        or not learning_rate > 0
-    ):
-        raise ValueError(
-            "`learning_rate` must be a positive number. "
-            f"Received: learning_rate={learning_rate!r}"
-        )
+    check_positive_number(learning_rate, "learning_rate")
     if text_model is None:
         text_model = text2text(query_length, answer_length, vocabulary_size)
     else:

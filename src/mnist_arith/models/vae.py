@@ -14,6 +14,7 @@ from mnist_arith.models.blocks import _downsample
 from mnist_arith.models.blocks import _image_inputs
 from mnist_arith.models.blocks import _latent_inputs
 from mnist_arith.models.blocks import _settings
+from mnist_arith.models.blocks import _stack_settings
 from mnist_arith.models.blocks import _upsample
 
 VAE_PRESETS = {
@@ -303,12 +304,7 @@ def vae(
         filters=filters,
         learning_rate=learning_rate,
     )
-    stack = {
-        "num_layers": settings["num_layers"],
-        "filters": settings["filters"],
-        "filter_growth": settings["filter_growth"],
-        "activation": "relu",
-    }
+    stack = {**_stack_settings(settings), "activation": "relu"}
     image_shape, latent_size = settings["input_shape"], settings["latent_dim"]
     inputs, features = _image_inputs(image_shape, num_classes)
     features = _downsample(features, **stack)
