@@ -40,11 +40,16 @@ MODELS = {
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--task", choices=sorted(TASKS), default="2023")
-parser.add_argument("--train-fraction", type=float, default=0.1)
+parser.add_argument(
+    "--train-fraction",
+    default="0.1",
+    help="a fraction, or several separated by commas for a split sweep",
+)
 parser.add_argument("--epochs", type=int, default=300)
 parser.add_argument("--batch-size", type=int, default=32)
 parser.add_argument("--models", default="ours,notebook", help=f"from {sorted(MODELS)}")
 parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--plot", default=None, help="save exact match vs split as a PNG")
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
@@ -52,41 +57,71 @@ queries = mnist_arith.make_queries(TASKS[args.task])
 if args.quick:
     queries = queries[np.random.default_rng(0).permutation(len(queries))[:2000]]
     args.epochs = 2
-train, test = mnist_arith.split_queries(queries, args.train_fraction, seed=args.seed)
+fractions = [float(fraction) for fraction in args.train_fraction.split(",")]
+names = args.models.split(",")
 table = queries.character_table
-x_train, y_train = table.encode(train.queries), table.encode(train.answers)
-x_test = table.encode(test.queries)
 
 print_run_header()
 print(
-    f"task:     {args.task} ({len(queries):,} queries), train {len(train):,} "
-    f"({args.train_fraction:.0%}, seed {args.seed}), held-out {len(test):,}, "
+    f"task:     {args.task} ({len(queries):,} queries), train fractions "
+    f"{', '.join(f'{fraction:.0%}' for fraction in fractions)} (seed {args.seed}), "
     f"{args.epochs} epochs, batch {args.batch_size}"
 )
 print()
-print(f"{'model':<12}{'exact match':>13}{'per character':>15}{'train s':>10}")
+print(
+    f"{'model':<12}{'train':>8}{'held out':>10}{'exact match':>13}"
+    f"{'per character':>15}{'train s':>10}"
+)
 results = {}
-for name in args.models.split(","):
-    keras.utils.set_random_seed(args.seed)
-    model = mnist_arith.text2text(
-        queries.query_width, queries.answer_width, table.size, **MODELS[name]
-    )
-    start = time.perf_counter()
-    model.fit(
-        x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, verbose=0
-    )
-    seconds = time.perf_counter() - start
-    predicted = table.decode(model.predict(x_test, batch_size=4096, verbose=0))
-    report = mnist_arith.analyze_errors(test, predicted)
-    results[name] = report
-    print(
-        f"{name:<12}{report.exact_match:>13.2%}{report.character_accuracy:>15.2%}"
-        f"{seconds:>10.0f}",
-        flush=True,
-    )
+for fraction in fractions:
+    train, test = mnist_arith.split_queries(queries, fraction, seed=args.seed)
+    x_train, y_train = table.encode(train.queries), table.encode(train.answers)
+    x_test = table.encode(test.queries)
+    for name in names:
+        keras.utils.set_random_seed(args.seed)
+        model = mnist_arith.text2text(
+            queries.query_width, queries.answer_width, table.size, **MODELS[name]
+        )
+        start = time.perf_counter()
+        model.fit(
+            x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, verbose=0
+        )
+        seconds = time.perf_counter() - start
+        predicted = table.decode(model.predict(x_test, batch_size=4096, verbose=0))
+        report = mnist_arith.analyze_errors(test, predicted)
+        results[name, fraction] = report
+        print(
+            f"{name:<12}{len(train):>8,}{len(test):>10,}{report.exact_match:>13.2%}"
+            f"{report.character_accuracy:>15.2%}{seconds:>10.0f}",
+            flush=True,
+        )
 
-best = results[next(iter(results))]
+first = results[names[0], fractions[-1]]
 print()
-print(f"errors of {next(iter(results))}: {best.error_kinds}")
-print(f"exact match by operator: {best.by_operator}")
-print(f"exact match by carries/borrows: {best.by_carries}")
+print(f"errors of {names[0]} at {fractions[-1]:.0%}: {first.error_kinds}")
+print(f"exact match by operator: {first.by_operator}")
+print(f"exact match by carries/borrows: {first.by_carries}")
+
+if args.plot:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5, 3.5), layout="constrained")
+    axes = figure.subplots()
+    for name in names:
+        for value, style in (("exact_match", "-o"), ("character_accuracy", ":.")):
+            axes.plot(
+                [100 * fraction for fraction in fractions],
+                [
+                    100 * getattr(results[name, fraction], value)
+                    for fraction in fractions
+                ],
+                style,
+                label=f"{name}, {value.replace('_', ' ')}",
+            )
+    axes.set_xlabel("training split (% of all queries)")
+    axes.set_ylabel("held-out accuracy (%)")
+    axes.set_title(f"{args.task}: {args.epochs} epochs per split")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.savefig(args.plot, dpi=100)
+    print(f"figure:   {args.plot}")

@@ -1,0 +1,107 @@
+"""Exact-match accuracy of image2text on held-out queries drawn in unseen handwriting.
+
+Builds the 2023 queries, splits them with a seeded train fraction, and trains
+`mnist_arith.image2text()` on the training queries rendered with the training
+pool's digits: a `QueryDataset` draws new handwriting for every query in every
+epoch. Every held-out query is then rendered once with the test pool's digits
+(digits no model saw in training) and scored by exact match. The course's
+reference model (`preset="notebook"`: the same convolutional character reader
+under the course's LSTM(256) encoder-decoder) can be trained the same number of
+epochs in the same run for comparison.
+
+The digit reader (`train_digit_reader`) is trained on the same training pool as
+a yardstick: its per-character accuracy on the test pool bounds how many
+answers any model can get right from these images.
+
+Run from the repository root:
+
+    KERAS_BACKEND=jax python benchmarks/image2text_accuracy.py --train-fraction 0.5 --epochs 40
+
+`--quick` trains one epoch on a small sample (a smoke run, not a result).
+"""  # noqa: E501
+
+import argparse
+import time
+
+import keras
+import numpy as np
+from machine import print_run_header
+
+import mnist_arith
+
+MODELS = {"ours": {}, "notebook": {"preset": "notebook"}}
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--train-fraction", type=float, default=0.5)
+parser.add_argument("--epochs", type=int, default=40)
+parser.add_argument("--batch-size", type=int, default=64)
+parser.add_argument("--models", default="ours", help=f"from {sorted(MODELS)}")
+parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
+args = parser.parse_args()
+
+queries = mnist_arith.make_queries("2023")
+if args.quick:
+    queries = queries[np.random.default_rng(0).permutation(len(queries))[:1000]]
+    args.epochs = 1
+train, test = mnist_arith.split_queries(queries, args.train_fraction, seed=args.seed)
+table = queries.character_table
+digits = mnist_arith.load_digits(args.digits)
+test_images = mnist_arith.render_query_images(
+    test.queries, digits, pool="test", seed=args.seed + 1, channel_axis=True
+)
+
+print_run_header()
+print(
+    f"task:     2023 ({len(queries):,} queries), train {len(train):,} "
+    f"({args.train_fraction:.0%}, seed {args.seed}), held-out {len(test):,}, "
+    f"{args.epochs} epochs, batch {args.batch_size}"
+)
+print(
+    f"digits:   {digits.source} ({len(digits.train_labels):,} train-pool digits "
+    f"for training, {len(digits.test_labels):,} test-pool digits for the "
+    "held-out images)"
+)
+start = time.perf_counter()
+reader, reader_accuracy = mnist_arith.train_digit_reader(
+    digits, epochs=1 if args.quick else 15, seed=args.seed
+)
+read = np.array(mnist_arith.read_images(reader, test_images))
+print(
+    f"reader:   {reader_accuracy:.2%} of test-pool characters, "
+    f"{np.mean(read == test.queries):.2%} of held-out queries read exactly "
+    f"({time.perf_counter() - start:.0f} s)"
+)
+print()
+print(f"{'model':<12}{'exact match':>13}{'per character':>15}{'train s':>10}")
+results = {}
+for name in args.models.split(","):
+    keras.utils.set_random_seed(args.seed)
+    model = mnist_arith.image2text(
+        queries.query_width, queries.answer_width, table.size, **MODELS[name]
+    )
+    dataset = mnist_arith.QueryDataset(
+        train,
+        inputs="image",
+        batch_size=args.batch_size,
+        digits=digits,
+        seed=args.seed,
+    )
+    start = time.perf_counter()
+    model.fit(dataset, epochs=args.epochs, verbose=0)
+    seconds = time.perf_counter() - start
+    predicted = table.decode(model.predict(test_images, batch_size=1024, verbose=0))
+    report = mnist_arith.analyze_errors(test, predicted)
+    results[name] = report
+    print(
+        f"{name:<12}{report.exact_match:>13.2%}{report.character_accuracy:>15.2%}"
+        f"{seconds:>10.0f}",
+        flush=True,
+    )
+
+first = next(iter(results))
+print()
+print(f"errors of {first}: {results[first].error_kinds}")
+print(f"exact match by operator: {results[first].by_operator}")
+print(f"exact match by answer length: {results[first].by_answer_length}")
