@@ -1,0 +1,406 @@
+"""The `mnist-arith` command line, end to end on tiny data."""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from importlib import metadata
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_arith.cli import main
+
+
+@pytest.fixture(scope="module")
+def small_digits(tmp_path_factory, request):
+    """A .npz of 300 training and 100 test digits from the embedded set."""
+    digits = request.getfixturevalue("digits")
+    path = tmp_path_factory.mktemp("digits") / "small.npz"
+    np.savez(
+        path,
+        x_train=digits.train_images[::13][:300],
+        y_train=digits.train_labels[::13][:300],
+        x_test=digits.test_images[::10],
+        y_test=digits.test_labels[::10],
+    )
+    return str(path)
+
+
+def run_cli(*arguments, timeout=600):
+    """Runs `python -m mnist_arith ARGUMENTS` on this session's backend."""
+    environment = dict(os.environ, KERAS_BACKEND=keras.backend.backend())
+    return subprocess.run(
+        [sys.executable, "-m", "mnist_arith", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
+
+
+def percentage(pattern, text):
+    match = re.search(re.escape(pattern) + r": ([\d.]+)%", text)
+    assert match, f"no {pattern!r} in:\n{text}"
+    return float(match.group(1))
+
+
+def test_console_script_is_declared():
+    (entry_point,) = [
+        entry_point
+        for entry_point in metadata.entry_points(group="console_scripts")
+        if entry_point.name == "mnist-arith"
+    ]
+    assert entry_point.value == "mnist_arith.cli:main"
+
+
+def test_queries_prints_the_notebook_order(capsys):
+    assert main(["queries", "2023", "--show", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2023: 20,000 queries, query width 5, answer width 3")
+    assert lines[1:] == ["'0+0  ' -> '0  '", "'0-0  ' -> '0  '", "'0+1  ' -> '1  '"]
+
+
+def test_queries_saves_csv_and_npz(tmp_path, capsys):
+    main(
+        [
+            "queries",
+            "2021",
+            "--num-samples",
+            "20",
+            "--seed",
+            "3",
+            "--show",
+            "0",
+            "--output",
+            str(tmp_path / "q.csv"),
+        ]
+    )
+    main(
+        [
+            "queries",
+            "2021",
+            "--num-samples",
+            "20",
+            "--seed",
+            "3",
+            "--show",
+            "0",
+            "--output",
+            str(tmp_path / "q.npz"),
+        ]
+    )
+    with open(tmp_path / "q.csv", newline="") as file:
+        rows = list(csv.reader(file))
+    archive = np.load(tmp_path / "q.npz")
+    assert rows[0] == ["query", "answer"]
+    assert [row[0] for row in rows[1:]] == archive["queries"].tolist()
+    assert [row[1] for row in rows[1:]] == archive["answers"].tolist()
+    assert len(rows) == 21
+    evaluated = [eval(query) for query in archive["queries"]]
+    assert archive["results"].tolist() == evaluated
+    assert "saved 20 queries" in capsys.readouterr().out
+
+
+def test_images_saves_arrays_from_the_requested_pool(tmp_path, small_digits):
+    output = tmp_path / "images.npy"
+    main(
+        [
+            "images",
+            "2023",
+            "--count",
+            "6",
+            "--pool",
+            "test",
+            "--digits",
+            small_digits,
+            "--output",
+            str(output),
+        ]
+    )
+    images = np.load(output)
+    assert images.shape == (6, 5, 28, 28) and images.dtype == np.uint8
+    # '0+0  ': the two zeros are test-pool zeros, the padding is blank.
+    test_zeros = np.load(small_digits)["x_test"][np.load(small_digits)["y_test"] == 0]
+    assert any(np.array_equal(images[0, 0], zero) for zero in test_zeros)
+    assert not images[0, 3:].any()
+
+
+def test_images_saves_a_png(tmp_path, small_digits):
+    output = tmp_path / "images.png"
+    main(
+        [
+            "images",
+            "2021",
+            "--count",
+            "2",
+            "--digits",
+            small_digits,
+            "--output",
+            str(output),
+        ]
+    )
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["train", "text2text", "--output", "model.h5"], "--output must end with"),
+        (["train", "vae", "--output", "m.keras", "--epochs", "0"], "--epochs must"),
+        (
+            ["train", "autoencoder", "--conditional", "--output", "m.keras"],
+            "--conditional applies to vae and gan. Received: autoencoder",
+        ),
+        (
+            ["train", "text2text", "--notebook", "--units", "8", "--output", "m.keras"],
+            "--notebook builds the course's model exactly; drop --units",
+        ),
+        (
+            ["train", "text2text", "--train-fraction", "1.5", "--output", "m.keras"],
+            "train_fraction",
+        ),
+        (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
+        (["queries", "2023", "--output", "q.txt"], "--output must end with .csv"),
+        (["images", "2023", "--output", "missing/images.png"], "does not exist"),
+        (["evaluate", "missing.keras"], "No such model file: missing.keras"),
+        (["sample", "missing.keras", "--output", "grid.png"], "No such model"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(arguments, message, capsys, tmp_path):
+    os.chdir(tmp_path)
+    with pytest.raises(SystemExit) as raised:
+        main(arguments)
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["train", "resnet", "--output", "m.keras"], ["queries", "1999"], []],
+)
+def test_unknown_commands_and_choices_exit_2(arguments, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(arguments)
+    assert raised.value.code == 2
+    assert "usage: mnist-arith" in capsys.readouterr().err
+
+
+def test_every_command_has_help():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    commands = re.findall(r"^    (\w+)\s", result.stdout, re.MULTILINE)
+    assert commands == [
+        "queries",
+        "images",
+        "train",
+        "evaluate",
+        "sample",
+        "interpolate",
+    ]
+    for command in commands:
+        with pytest.raises(SystemExit) as raised:
+            main([command, "--help"])
+        assert raised.value.code == 0
+
+
+def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
+    model_path, curves = tmp_path / "adder.keras", tmp_path / "curves.png"
+    split = ["--num-samples", "600", "--train-fraction", "0.5", "--seed", "1"]
+    trained = run_cli(
+        "train",
+        "text2text",
+        "--units",
+        "16",
+        "--epochs",
+        "2",
+        "--quiet",
+        *split,
+        "--output",
+        str(model_path),
+        "--figure",
+        str(curves),
+    )
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    assert "300 training queries (50%, seed 1), 300 held out" in trained.stdout
+    assert model_path.is_file() and curves.read_bytes()[:4] == b"\x89PNG"
+    figure = tmp_path / "errors.png"
+    evaluated = run_cli("evaluate", str(model_path), *split, "--figure", str(figure))
+    assert evaluated.returncode == 0, evaluated.stderr[-3000:]
+    assert "on the 300 held-out 2023 queries" in evaluated.stdout
+    # The saved model scores the held-out split exactly as right after training.
+    assert percentage("exact match", evaluated.stdout) == percentage(
+        "exact match", trained.stdout
+    )
+    assert percentage("per character", evaluated.stdout) == percentage(
+        "per character", trained.stdout
+    )
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
+    model_path = tmp_path / "vae.keras"
+    main(["train", "vae", "--conditional", "--latent-dim", "4",
+          "--epochs", "2", "--quiet", "--digits", small_digits,
+          "--output", str(model_path)])  # fmt: skip
+    assert "vae on 300 'file' training digits" in capsys.readouterr().out
+    grid, strip = tmp_path / "grid.png", tmp_path / "strip.png"
+    # A fresh process loads the saved model.
+    sampled = run_cli("sample", str(model_path), "--rows", "2", "--columns", "3",
+                      "--output", str(grid))  # fmt: skip
+    assert sampled.returncode == 0, sampled.stderr[-3000:]
+    assert f"saved 6 samples from the vae to {grid}" in sampled.stdout
+    main(["interpolate", str(model_path), "--paths", "2", "--steps", "4",
+          "--label", "3", "--output", str(strip)])  # fmt: skip
+    assert grid.read_bytes()[:4] == strip.read_bytes()[:4] == b"\x89PNG"
+    main(["evaluate", str(model_path), "--digits", small_digits,
+          "--reader-epochs", "1"])  # fmt: skip
+    output = capsys.readouterr().out
+    assert "saved 2 slerp paths of 4 steps" in output
+    score = float(re.search(r"classifier score: ([\d.]+)", output).group(1))
+    assert 1 <= score <= 10
+    assert 0 <= percentage("read as the requested class", output) <= 100
+    with pytest.raises(SystemExit):
+        main(["interpolate", str(model_path), "--steps", "1", "--output", str(strip)])
+    assert "--steps must be at least 2. Received: --steps 1" in capsys.readouterr().err
+
+
+def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
+    model_path = tmp_path / "gan.keras"
+    main(
+        [
+            "train",
+            "gan",
+            "--latent-dim",
+            "8",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--digits",
+            small_digits,
+            "--output",
+            str(model_path),
+        ]
+    )
+    grids = []
+    for seed in ("0", "0", "1"):
+        output = tmp_path / f"grid{len(grids)}.png"
+        main(
+            [
+                "sample",
+                str(model_path),
+                "--rows",
+                "2",
+                "--columns",
+                "2",
+                "--seed",
+                seed,
+                "--output",
+                str(output),
+            ]
+        )
+        grids.append(output.read_bytes())
+    assert grids[0] == grids[1] != grids[2]
+    assert "trained gan for 1 epochs" in capsys.readouterr().out
+
+
+def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
+    reader_path, model_path = tmp_path / "reader.keras", tmp_path / "t2i.keras"
+    main(
+        [
+            "train",
+            "reader",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--digits",
+            small_digits,
+            "--output",
+            str(reader_path),
+        ]
+    )
+    main(
+        [
+            "train",
+            "text2image",
+            "--epochs",
+            "1",
+            "--quiet",
+            "--num-samples",
+            "200",
+            "--digits",
+            small_digits,
+            "--output",
+            str(model_path),
+        ]
+    )
+    capsys.readouterr()
+    main(["evaluate", str(reader_path), "--digits", small_digits])
+    reader_accuracy = percentage(
+        "reader accuracy on the test pool", capsys.readouterr().out
+    )
+    assert 0 <= reader_accuracy <= 100
+    main(
+        [
+            "evaluate",
+            str(model_path),
+            "--num-samples",
+            "200",
+            "--digits",
+            small_digits,
+            "--reader",
+            str(reader_path),
+        ]
+    )
+    output = capsys.readouterr().out
+    assert "on the 100 held-out 2023 queries" in output
+    for mode in ("deterministic", "stochastic", "real test-pool digits (reference)"):
+        assert 0 <= percentage(f"readability, {mode}", output) <= 100
+    samples = tmp_path / "answers.png"
+    main(
+        [
+            "sample",
+            str(model_path),
+            "--queries",
+            "12+7 ",
+            "99-3 ",
+            "--stochastic",
+            "--output",
+            str(samples),
+        ]
+    )
+    assert samples.read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(SystemExit):
+        main(["sample", str(model_path), "--output", str(samples)])
+    assert "--queries is required" in capsys.readouterr().err
+
+
+def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
+    tmp_path, small_digits, capsys
+):
+    model_path = tmp_path / "reader.keras"
+    split = ["--num-samples", "200", "--digits", small_digits]
+    main(
+        [
+            "train",
+            "image2text",
+            "--units",
+            "16",
+            "--epochs",
+            "1",
+            "--quiet",
+            *split,
+            "--output",
+            str(model_path),
+        ]
+    )
+    trained = capsys.readouterr().out
+    main(["evaluate", str(model_path), *split])
+    evaluated = capsys.readouterr().out
+    assert percentage("exact match", trained) == percentage("exact match", evaluated)
+    with pytest.raises(SystemExit):
+        main(["evaluate", str(model_path), "--preset", "2021", *split])
+    assert "gives inputs of shape (7, 28, 28, 1)" in capsys.readouterr().err
