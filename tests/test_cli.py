@@ -11,6 +11,7 @@ import keras
 import numpy as np
 import pytest
 
+from mnist_arith.cli import build_parser
 from mnist_arith.cli import main
 
 
@@ -404,3 +405,25 @@ def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     with pytest.raises(SystemExit):
         main(["evaluate", str(model_path), "--preset", "2021", *split])
     assert "gives inputs of shape (7, 28, 28, 1)" in capsys.readouterr().err
+
+
+def test_every_command_is_documented():
+    import pathlib
+
+    page = pathlib.Path(__file__).resolve().parents[1] / "docs" / "api" / "cli.md"
+    text = page.read_text(encoding="utf-8")
+    parser = build_parser()
+    (commands,) = [
+        action.choices for action in parser._actions if isinstance(action.choices, dict)
+    ]
+    missing = [name for name in commands if f"| `{name}" not in text]
+    assert not missing, f"document these commands in docs/api/cli.md: {missing}"
+
+
+def test_version_is_the_package_version(capsys):
+    import mnist_arith
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out.strip() == mnist_arith.__version__
