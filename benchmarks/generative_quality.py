@@ -1,9 +1,9 @@
 """How good are generated digits? Classifier score, Fréchet distance, class accuracy.
 
 Trains the digit reader (`train_digit_reader`) on the training pool, then a
-conditional VAE and a conditional GAN (`num_classes=10`) on the same training
-digits, and judges 1,000 generated digits of each (100 per class) with the
-reader:
+VAE and a GAN, plain and conditional (`num_classes=10`), on the same training
+digits, and judges 1,000 generated digits of each (100 per class for the
+conditional ones) with the reader (`digit_quality`):
 
 - classifier score: `exp(E[KL(p(y|x) || p(y))])` over the 10 digit classes
   (at most 10; the real test digits' score is printed as the reference);
@@ -32,6 +32,11 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--epochs", type=int, default=30)
 parser.add_argument("--reader-epochs", type=int, default=15)
 parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument(
+    "--models",
+    default="vae,gan,conditional-vae,conditional-gan",
+    help="from vae, gan, conditional-vae, conditional-gan",
+)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
@@ -58,18 +63,15 @@ print(f"reader:   test accuracy {reader_accuracy:.2%} ({seconds:.0f} s)")
 
 def judge(images, requested):
     """Classifier score, Fréchet distance and class accuracy of `[n, 28, 28, 1]`."""
-    probabilities = reader.predict(images, verbose=0, batch_size=1024)[:, :10]
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
-    features = mnist_arith.reader_features(reader, images)
+    quality = mnist_arith.digit_quality(reader, images, test_images, requested)
     return (
-        mnist_arith.classifier_score(probabilities),
-        mnist_arith.frechet_distance(features, real_features),
-        float(np.mean(probabilities.argmax(axis=1) == requested)),
+        quality.classifier_score,
+        quality.frechet_distance,
+        quality.class_accuracy,
     )
 
 
 test_images = digits.test_images[..., None].astype("float32") / 255
-real_features = mnist_arith.reader_features(reader, test_images)
 requested = np.repeat(np.arange(10), 100)
 rows = [("real test digits", *judge(test_images, digits.test_labels), 0.0)]
 train_float = train_images[..., None].astype("float32") / 255
@@ -77,16 +79,21 @@ reference = train_float[:: max(1, len(train_float) // 1000)]
 reference_labels = train_labels[:: max(1, len(train_float) // 1000)]
 rows.append(("real train digits", *judge(reference, reference_labels), 0.0))
 
-for name, factory, scale in (("VAE", mnist_arith.vae, 1), ("GAN", mnist_arith.gan, 2)):
+for name in args.models.split(","):
+    conditional = name.startswith("conditional-")
+    kind = name.removeprefix("conditional-")
+    scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
     keras.utils.set_random_seed(0)
-    model = factory(num_classes=10)
-    images = train_float * scale - (scale - 1)  # the GAN trains on [-1, 1]
+    model = getattr(mnist_arith, kind)(num_classes=10 if conditional else None)
+    images = train_float * scale - (scale - 1)
+    inputs = [images, train_labels] if conditional else images
     start = time.perf_counter()
-    model.fit([images, train_labels], epochs=args.epochs, batch_size=64, verbose=0)
+    model.fit(inputs, epochs=args.epochs, batch_size=64, verbose=0)
     seconds = time.perf_counter() - start
-    generated = model.generate(1000, labels=requested, seed=0)
+    labels = requested if conditional else None
+    generated = model.generate(1000, labels=labels, seed=0)
     generated = np.clip((np.asarray(generated) + (scale - 1)) / scale, 0, 1)
-    rows.append((f"conditional {name}", *judge(generated, requested), seconds))
+    rows.append((name, *judge(generated, labels), seconds))
 
 print()
 header = ("classifier score", 17), ("Fréchet distance", 18), ("read as asked", 15)
@@ -94,4 +101,5 @@ print(
     f"{'':<22}" + "".join(f"{title:>{width}}" for title, width in header) + "  train s"
 )
 for name, score, distance, accuracy, seconds in rows:
-    print(f"{name:<22}{score:>17.2f}{distance:>18.2f}{accuracy:>15.2%}{seconds:>9.0f}")
+    accuracy = "-" if accuracy is None else f"{accuracy:.2%}"
+    print(f"{name:<22}{score:>17.2f}{distance:>18.2f}{accuracy:>15}{seconds:>9.0f}")

@@ -96,3 +96,55 @@ def test_classifier_score_and_frechet_distance():
         classifier_score(np.ones(10))
     with pytest.raises(ValueError, match=r"\(5, 3\).*\(5, 2\)"):
         frechet_distance(a[:5], a[:5, :2])
+
+
+def pixel_reader():
+    """A 'reader' that reads image k as class k when pixel (0, k) is lit."""
+    from mnist_arith.models.reader import FEATURES_LAYER
+
+    inputs = keras.Input((28, 28, 1))
+    features = keras.layers.Dense(13, use_bias=False, name=FEATURES_LAYER)(
+        keras.layers.Flatten()(inputs)
+    )
+    outputs = keras.layers.Dense(13, activation="softmax", use_bias=False)(features)
+    reader = keras.Model(inputs, outputs)
+    selector = np.zeros((784, 13), "float32")
+    selector[np.arange(13), np.arange(13)] = 1
+    reader.layers[2].set_weights([selector])
+    reader.layers[3].set_weights([40 * np.eye(13, dtype="float32")])
+    return reader
+
+
+def lit_images(classes):
+    images = np.zeros((len(classes), 28, 28), "float32")
+    images[np.arange(len(classes)), 0, classes] = 1
+    return images
+
+
+def test_digit_quality_on_a_hand_made_reader():
+    reader = pixel_reader()
+    classes = np.arange(100) % 10
+    images = lit_images(classes)
+    quality = mnist_arith.digit_quality(reader, images, images, classes)
+    assert quality.classifier_score == pytest.approx(10, abs=1e-3)
+    assert quality.frechet_distance == pytest.approx(0, abs=1e-6)
+    assert quality.class_accuracy == 1.0
+    shifted = mnist_arith.digit_quality(reader, images, images, (classes + 1) % 10)
+    assert shifted.class_accuracy == 0.0
+    # All sevens: read confidently but one class only; far from varied digits.
+    sevens = lit_images(np.full(100, 7))
+    collapsed = mnist_arith.digit_quality(reader, sevens[..., None], images)
+    assert collapsed.classifier_score == pytest.approx(1, abs=1e-3)
+    assert collapsed.class_accuracy is None
+    assert collapsed.frechet_distance > 1
+
+
+def test_digit_quality_rejects_bad_shapes():
+    reader = pixel_reader()
+    images = lit_images(np.arange(10))
+    with pytest.raises(ValueError, match=r"images.shape=\(10, 28, 27\)"):
+        mnist_arith.digit_quality(reader, images[:, :, :27], images)
+    with pytest.raises(ValueError, match=r"reference_images.shape=\(1, 28, 28\)"):
+        mnist_arith.digit_quality(reader, images, images[:1])
+    with pytest.raises(ValueError, match=r"requested_classes.shape=\(9,\)"):
+        mnist_arith.digit_quality(reader, images, images, np.arange(9))

@@ -25,11 +25,13 @@ from mnist_arith.latent import latent_sweep
 from mnist_arith.latent import sample_grid
 from mnist_arith.latent import sample_prior
 from mnist_arith.metrics import CharacterAccuracy
+from mnist_arith.metrics import DigitQuality
 from mnist_arith.metrics import ErrorAnalysis
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.metrics import analyze_errors
 from mnist_arith.metrics import classifier_score
 from mnist_arith.metrics import count_carries
+from mnist_arith.metrics import digit_quality
 from mnist_arith.metrics import exact_match
 from mnist_arith.metrics import frechet_distance
 from mnist_arith.metrics import readability
@@ -70,6 +72,7 @@ __all__ = [
     "CharacterAccuracy",
     "CharacterTable",
     "DigitPlaces",
+    "DigitQuality",
     "Digits",
     "ErrorAnalysis",
     "ExactMatch",
@@ -84,6 +87,7 @@ __all__ = [
     "count_carries",
     "decode_latents",
     "deconv_net",
+    "digit_quality",
     "digit_reader",
     "draw_operator_glyphs",
     "encode_images",

@@ -663,27 +663,23 @@ def _evaluate_generative_model(model, kind, reader, digits, seed):
 
     import mnist_arith
 
-    num_classes = getattr(model, "num_classes", None)
-    requested = np.repeat(np.arange(10), 100) if num_classes else None
-    generated = model.generate(1000, labels=requested, seed=seed)
-    generated = np.asarray(generated, dtype=np.float32)
+    requested = None
+    if getattr(model, "num_classes", None):
+        requested = np.repeat(np.arange(10), 100)
+    generated = np.asarray(model.generate(1000, labels=requested, seed=seed))
     if kind == "gan":
         generated = (generated + 1) / 2
-    generated = np.clip(generated, 0, 1)
-    real = digits.test_images[..., None].astype(np.float32) / 255
-    probabilities = reader.predict(generated, verbose=0, batch_size=1024)[:, :10]
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
-    score = mnist_arith.classifier_score(probabilities)
-    distance = mnist_arith.frechet_distance(
-        mnist_arith.reader_features(reader, generated),
-        mnist_arith.reader_features(reader, real),
+    quality = mnist_arith.digit_quality(
+        reader,
+        np.clip(generated, 0, 1),
+        digits.test_images.astype(np.float32) / 255,
+        requested,
     )
     print(f"{kind}: 1,000 samples judged by the digit reader")
-    print(f"  classifier score: {score:.2f} (at most 10)")
-    print(f"  Fréchet distance to the test digits: {distance:.2f}")
-    if requested is not None:
-        accuracy = float(np.mean(probabilities.argmax(axis=1) == requested))
-        print(f"  read as the requested class: {accuracy:.2%}")
+    print(f"  classifier score: {quality.classifier_score:.2f} (at most 10)")
+    print(f"  Fréchet distance to the test digits: {quality.frechet_distance:.2f}")
+    if quality.class_accuracy is not None:
+        print(f"  read as the requested class: {quality.class_accuracy:.2%}")
 
 
 def _reader(arguments, digits):

@@ -306,6 +306,94 @@ def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> fl
     return float(max(mean_gap + trace, 0.0))
 
 
+@dataclasses.dataclass(frozen=True)
+class DigitQuality:
+    """How a digit reader judges generated digits (see `digit_quality`).
+
+    Attributes:
+        classifier_score: `classifier_score` of the reader's digit
+            probabilities (1 to 10).
+        frechet_distance: `frechet_distance` between the reader's features of
+            the generated and the reference images.
+        class_accuracy: the share read as the requested class, or `None`
+            when no classes were requested.
+    """
+
+    classifier_score: float
+    frechet_distance: float
+    class_accuracy: float | None
+
+
+def digit_quality(
+    reader: keras.Model,
+    images: np.ndarray,
+    reference_images: np.ndarray,
+    requested_classes: Sequence[int] | np.ndarray | None = None,
+) -> DigitQuality:
+    """Judges generated digits with a digit reader: score, distance, accuracy.
+
+    The reader's probabilities of the ten digits (renormalised, ignoring its
+    glyph and blank classes) give the classifier score and, for conditional
+    models, the share read as the requested class; its penultimate features
+    give the Fréchet distance to real digits.
+
+    Args:
+        reader: a trained `digit_reader`.
+        images: `[n, 28, 28(, 1)]` generated digits in [0, 1].
+        reference_images: `[m, 28, 28(, 1)]` real digits in [0, 1] (e.g. the
+            test pool).
+        requested_classes: the `n` classes the images were asked to show.
+
+    Returns:
+        A `DigitQuality`.
+
+    Raises:
+        ValueError: for images of another shape, or a number of requested
+            classes other than `n`.
+
+    Examples:
+        >>> from mnist_arith.models.reader import digit_reader
+        >>> reader = digit_reader()  # untrained: the figures mean nothing
+        >>> images = np.random.default_rng(0).random((20, 28, 28))
+        >>> quality = digit_quality(reader, images, images, np.arange(20) % 10)
+        >>> 1 <= quality.classifier_score <= 10, 0 <= quality.class_accuracy <= 1
+        (True, True)
+    """
+    from mnist_arith.models.reader import reader_features
+
+    arrays = []
+    for name, value in (("images", images), ("reference_images", reference_images)):
+        array = np.asarray(value, dtype=np.float32)
+        if array.ndim == 3:
+            array = array[..., None]
+        if array.ndim != 4 or array.shape[1:] != (28, 28, 1) or len(array) < 2:
+            raise ValueError(
+                f"`{name}` must be [n, 28, 28] or [n, 28, 28, 1] with n >= 2. "
+                f"Received: {name}.shape={np.shape(value)}"
+            )
+        arrays.append(array)
+    images, reference_images = arrays
+    probabilities = reader.predict(images, verbose=0, batch_size=1024)[:, :10]
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    class_accuracy = None
+    if requested_classes is not None:
+        requested_classes = np.asarray(requested_classes)
+        if requested_classes.shape != (len(images),):
+            raise ValueError(
+                "Give one requested class per image. Received: "
+                f"requested_classes.shape={requested_classes.shape} for "
+                f"{len(images)} images"
+            )
+        class_accuracy = float(np.mean(probabilities.argmax(1) == requested_classes))
+    return DigitQuality(
+        classifier_score=classifier_score(probabilities),
+        frechet_distance=frechet_distance(
+            reader_features(reader, images), reader_features(reader, reference_images)
+        ),
+        class_accuracy=class_accuracy,
+    )
+
+
 def _psd_sqrt(matrix):
     values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
     return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
