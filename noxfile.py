@@ -73,3 +73,15 @@ def build(session: nox.Session) -> None:
         "print(m.__version__, len(q), x.shape)",
         env={"KERAS_BACKEND": "jax"},
     )
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Runs every script in `examples/` with `--quick` on JAX (a smoke test)."""
+    session.install(".[jax]")
+    scripts = sorted(pathlib.Path("examples").glob("*.py"))
+    if not scripts:
+        session.error("No example scripts found in examples/")
+    for script in scripts:
+        session.log(f"example: {script}")
+        session.run("python", str(script), "--quick", env={"KERAS_BACKEND": "jax"})

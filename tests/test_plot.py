@@ -131,3 +131,15 @@ def test_error_analysis_plot_shows_the_report():
         report.by_answer_length.values()
     )
     assert figure._suptitle.get_text() == "exact match 50.00%"
+
+
+def test_error_analysis_plot_leaves_out_carries_for_products():
+    products = mnist_arith.make_queries("2023-multiplication")[[0, 250, 999]]
+    report = mnist_arith.analyze_errors(products, ["0   ", "0   ", "9   "])
+    assert report.by_carries == {}
+    figure = mnist_arith.plot_error_analysis(report)
+    kinds, lengths = figure.axes
+    assert lengths.get_title() == "exact match by length"
+    assert [patch.get_height() for patch in lengths.patches] == list(
+        report.by_answer_length.values()
+    )

@@ -260,16 +260,17 @@ def plot_training_curves(
 def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
     """Draws where a sequence model goes wrong, from `analyze_errors`.
 
-    Three bar charts: wrong answers by kind (off by 1, 10, 100, wrong sign,
+    Bar charts of wrong answers by kind (off by 1, 10, 100, wrong sign,
     unreadable, other), exact match by number of carries or borrows, and
-    exact match by answer length.
+    exact match by answer length. The carries chart is left out when the
+    analysis has none (products, mixed operators).
 
     Args:
         analysis: an `ErrorAnalysis` from `analyze_errors`.
         width: inches per chart.
 
     Returns:
-        A `Figure` with three axes.
+        A `Figure` with one axes per chart (three, or two without carries).
 
     Examples:
         >>> from mnist_arith import analyze_errors, make_queries
@@ -277,14 +278,20 @@ def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
         >>> figure = plot_error_analysis(analyze_errors(queries, ["0  ", "1  ", "-1 "]))
         >>> [ax.get_title() for ax in figure.axes]
         ['wrong answers by kind', 'exact match by carries', 'exact match by length']
+        >>> products = make_queries("2023-multiplication")[:3]
+        >>> figure = plot_error_analysis(analyze_errors(products, ["0   "] * 3))
+        >>> [ax.get_title() for ax in figure.axes]
+        ['wrong answers by kind', 'exact match by length']
     """
-    panels = (
+    panels = [
         ("wrong answers by kind", analysis.error_kinds, "answers"),
         ("exact match by carries", analysis.by_carries, "exact match"),
         ("exact match by length", analysis.by_answer_length, "exact match"),
-    )
-    figure = Figure(figsize=(3 * width, width * 0.75))
-    for ax, (title, values, label) in zip(figure.subplots(1, 3), panels, strict=True):
+    ]
+    panels = [panel for panel in panels if panel[1]]
+    figure = Figure(figsize=(len(panels) * width, width * 0.75))
+    axes = np.atleast_1d(figure.subplots(1, len(panels)))
+    for ax, (title, values, label) in zip(axes, panels, strict=True):
         names = [str(name) for name in values]
         ax.bar(names, list(values.values()))
         ax.set_title(title)
