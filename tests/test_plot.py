@@ -139,6 +139,7 @@ def test_error_analysis_plot_leaves_out_carries_for_products():
     assert report.by_carries == {}
     figure = mnist_arith.plot_error_analysis(report)
     kinds, lengths = figure.axes
+    assert kinds.get_title() == "wrong answers by kind"
     assert lengths.get_title() == "exact match by length"
     assert [patch.get_height() for patch in lengths.patches] == list(
         report.by_answer_length.values()
