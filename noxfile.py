@@ -73,6 +73,11 @@ def build(session: nox.Session) -> None:
         "print(m.__version__, len(q), x.shape)",
         env={"KERAS_BACKEND": "jax"},
     )
+    # The console script the wheel installs.
+    session.run("mnist-arith", "--version")
+    session.run(
+        "mnist-arith", "queries", "2023", "--show", "2", env={"KERAS_BACKEND": "jax"}
+    )
 
 
 @nox.session
