@@ -74,7 +74,7 @@ def build(session: nox.Session) -> None:
         env={"KERAS_BACKEND": "jax"},
     )
     # The console script the wheel installs.
-    session.run("mnist-arith", "--version")
+    session.run("mnist-arith", "--version", env={"KERAS_BACKEND": "jax"})
     session.run(
         "mnist-arith", "queries", "2023", "--show", "2", env={"KERAS_BACKEND": "jax"}
     )
