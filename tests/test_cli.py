@@ -427,3 +427,22 @@ def test_version_is_the_package_version(capsys):
         main(["--version"])
     assert raised.value.code == 0
     assert capsys.readouterr().out.strip() == mnist_arith.__version__
+
+
+def test_autoencoder_trains_but_has_nothing_to_sample_or_score(
+    tmp_path, small_digits, capsys
+):
+    model_path = tmp_path / "cae.keras"
+    main(["train", "autoencoder", "--latent-dim", "4", "--epochs", "1", "--quiet",
+          "--digits", small_digits, "--output", str(model_path)])  # fmt: skip
+    assert "autoencoder on 300 'file' training digits" in capsys.readouterr().out
+    samples = str(tmp_path / "samples.png")
+    for command in (
+        ["evaluate", str(model_path)],
+        ["sample", str(model_path), "--output", samples],
+    ):
+        with pytest.raises(SystemExit) as raised:
+            main(command)
+        assert raised.value.code == 2
+        assert "Received: an autoencoder model" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cae.keras"]

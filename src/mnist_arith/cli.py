@@ -297,10 +297,16 @@ def run_evaluate(arguments: argparse.Namespace) -> None:
     if kind in SEQUENCE_MODELS:
         _evaluate_sequence_model(model, kind, arguments)
         return
+    if kind not in ("reader", "text2image", "vae", "gan"):
+        raise UsageError(
+            "evaluate scores sequence models, text2image, VAE, GAN and reader "
+            f"models. Received: {_article(kind)} {kind} model from "
+            f"{arguments.model_path}"
+        )
     if arguments.figure:
         raise UsageError(
             "--figure draws the error analysis of text2text and image2text "
-            f"models. Received: a {kind} model"
+            f"models. Received: {_article(kind)} {kind} model"
         )
     digits = mnist_arith.load_digits(arguments.digits)
     if kind == "reader":
@@ -315,13 +321,8 @@ def run_evaluate(arguments: argparse.Namespace) -> None:
     reader = _reader(arguments, digits)
     if kind == "text2image":
         _evaluate_text2image(model, reader, digits, arguments)
-    elif kind in ("vae", "gan"):
-        _evaluate_generative_model(model, kind, reader, digits, arguments.seed)
     else:
-        raise UsageError(
-            "evaluate scores sequence models, text2image, VAE, GAN and reader "
-            f"models. Received: a {kind} model from {arguments.model_path}"
-        )
+        _evaluate_generative_model(model, kind, reader, digits, arguments.seed)
 
 
 def run_sample(arguments: argparse.Namespace) -> None:
@@ -363,7 +364,7 @@ def run_sample(arguments: argparse.Namespace) -> None:
     else:
         raise UsageError(
             "sample draws from VAE, GAN and text2image models. "
-            f"Received: a {kind} model from {arguments.model_path}"
+            f"Received: {_article(kind)} {kind} model from {arguments.model_path}"
         )
     figure.savefig(arguments.output, dpi=100, bbox_inches="tight")
     print(f"saved {len(images)} samples from the {kind} to {arguments.output}")
@@ -384,7 +385,7 @@ def run_interpolate(arguments: argparse.Namespace) -> None:
     if kind not in ("vae", "gan"):
         raise UsageError(
             "interpolate draws from VAE and GAN models. "
-            f"Received: a {kind} model from {arguments.model_path}"
+            f"Received: {_article(kind)} {kind} model from {arguments.model_path}"
         )
     latent_dim = model.latent_dim
     ends = keras.ops.convert_to_numpy(
@@ -600,8 +601,11 @@ def _train_generative_model(arguments, verbose):
         images = images * 2 - 1
     inputs = [images, digits.train_labels] if arguments.conditional else images
     print(f"{arguments.model} on {len(images):,} {digits.source!r} training digits")
+    # The autoencoder learns to reproduce its input; the VAE and GAN take none.
+    targets = images if arguments.model == "autoencoder" else None
     history = model.fit(
         inputs,
+        targets,
         batch_size=arguments.batch_size or 64,
         epochs=arguments.epochs or 30,
         shuffle=True,
@@ -832,6 +836,10 @@ def _check_suffix(path, suffixes, name, required=False):
 def _check_count(value, name, minimum=1):
     if value < minimum:
         raise UsageError(f"{name} must be at least {minimum}. Received: {name} {value}")
+
+
+def _article(word):
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _version():
