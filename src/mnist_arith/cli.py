@@ -449,26 +449,23 @@ def _add_split_arguments(parser, preset_default="2023"):
     parser.add_argument("--seed", type=int, default=0)
 
 
-def _queries(arguments):
+def _queries(arguments, preset=None):
     import mnist_arith
 
     if arguments.num_samples is not None:
         _check_count(arguments.num_samples, "--num-samples")
     return mnist_arith.make_queries(
-        arguments.preset, num_samples=arguments.num_samples, seed=arguments.seed
+        preset or arguments.preset,
+        num_samples=arguments.num_samples,
+        seed=arguments.seed,
     )
 
 
 def _split(preset, arguments):
     import mnist_arith
 
-    if arguments.num_samples is not None:
-        _check_count(arguments.num_samples, "--num-samples")
-    queries = mnist_arith.make_queries(
-        preset, num_samples=arguments.num_samples, seed=arguments.seed
-    )
     return mnist_arith.split_queries(
-        queries, arguments.train_fraction, seed=arguments.seed
+        _queries(arguments, preset), arguments.train_fraction, seed=arguments.seed
     )
 
 
@@ -523,9 +520,8 @@ def _train_sequence_model(arguments, verbose):
         )
         history = model.fit(dataset, epochs=epochs, verbose=verbose)
         inputs = _test_images(test, digits, arguments.seed)
-    predicted = table.decode(model.predict(inputs, batch_size=1024, verbose=0))
     print(f"on the {len(test):,} held-out queries:")
-    _print_report(mnist_arith.analyze_errors(test, predicted))
+    _held_out_report(model, inputs, test)
     return model, history
 
 
@@ -557,7 +553,6 @@ def _train_text2image(arguments, verbose):
 
 def _train_reader(arguments, verbose):
     import mnist_arith
-    from mnist_arith.models.reader import character_dataset
 
     digits = mnist_arith.load_digits(arguments.digits)
     vocabulary = (
@@ -565,22 +560,16 @@ def _train_reader(arguments, verbose):
         if arguments.preset == "2023-multiplication"
         else mnist_arith.COURSE_VOCABULARY
     )
-    images, labels = character_dataset(digits, vocabulary, seed=arguments.seed)
-    model = mnist_arith.digit_reader(vocabulary)
-    history = model.fit(
-        images,
-        labels,
-        batch_size=arguments.batch_size or 128,
+    model, accuracy = mnist_arith.train_digit_reader(
+        digits,
+        vocabulary,
         epochs=arguments.epochs or 15,
-        shuffle=True,
+        batch_size=arguments.batch_size or 128,
+        seed=arguments.seed,
         verbose=verbose,
     )
-    test_images, test_labels = character_dataset(
-        digits, vocabulary, pool="test", seed=arguments.seed + 1000
-    )
-    _, accuracy = model.evaluate(test_images, test_labels, verbose=0)
     print(f"reader accuracy on the {digits.source!r} test pool: {accuracy:.2%}")
-    return model, history
+    return model, model.history
 
 
 def _train_generative_model(arguments, verbose):
@@ -626,13 +615,11 @@ def _evaluate_sequence_model(model, kind, arguments):
         digits = mnist_arith.load_digits(arguments.digits)
         inputs = _test_images(test, digits, arguments.seed)
     _check_model_fits(model, inputs, preset)
-    predicted = table.decode(model.predict(inputs, batch_size=1024, verbose=0))
     print(
         f"{kind} on the {len(test):,} held-out {preset} queries (train fraction "
         f"{arguments.train_fraction:.0%}, seed {arguments.seed}):"
     )
-    report = mnist_arith.analyze_errors(test, predicted)
-    _print_report(report)
+    report = _held_out_report(model, inputs, test)
     if arguments.figure:
         figure = mnist_arith.plot_error_analysis(report)
         figure.savefig(arguments.figure, dpi=100, bbox_inches="tight")
@@ -710,6 +697,17 @@ def _test_images(test, digits, seed):
         channel_axis=True,
         glyph_style="2021" if (test.preset or "").startswith("2021") else "2023",
     )
+
+
+def _held_out_report(model, inputs, test):
+    """Predicts the held-out answers, prints the error analysis and returns it."""
+    import mnist_arith
+
+    table = test.character_table
+    predicted = table.decode(model.predict(inputs, batch_size=1024, verbose=0))
+    report = mnist_arith.analyze_errors(test, predicted)
+    _print_report(report)
+    return report
 
 
 def _print_report(report):
