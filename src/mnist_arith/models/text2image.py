@@ -221,13 +221,27 @@ class Text2Image(keras.Model):
         generator = self.seed_generator
         if stochastic and seed is not None:
             generator = keras.random.SeedGenerator(seed)
-        parts = []
-        for start in range(0, len(queries), _GENERATE_BATCH):
-            batch = queries[start : start + _GENERATE_BATCH]
-            probabilities = self.text_model(batch, training=False)
-            images = self._draw(probabilities, stochastic, generator, temperature)
-            parts.append(ops.convert_to_numpy(images))
-        return np.concatenate(parts).astype("float32", copy=False)
+        # `predict` compiles both networks once (eager calls are slow on JAX).
+        probabilities = self.text_model.predict(
+            queries, batch_size=_GENERATE_BATCH, verbose=0
+        )
+        labels = np.argmax(probabilities, axis=-1).reshape(-1).astype("int32")
+        shape = (len(labels), self.latent_dim)
+        if stochastic:
+            latents = keras.random.normal(
+                shape, stddev=temperature, dtype="float32", seed=generator
+            )
+            latents = ops.convert_to_numpy(latents)
+        else:
+            latents = np.zeros(shape, dtype="float32")
+        images = self.character_decoder.predict(
+            [latents, labels],
+            batch_size=_GENERATE_BATCH * self.answer_length,
+            verbose=0,
+        )
+        return images.reshape(
+            (len(queries), self.answer_length, *self.image_shape)
+        ).astype("float32", copy=False)
 
     def _one_hot_queries(self, queries):
         if isinstance(queries, Queries):
