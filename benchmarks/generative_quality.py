@@ -30,6 +30,15 @@ from machine import print_run_header
 
 import mnist_arith
 
+MODELS = {
+    "vae": ("vae", {}),
+    "gan": ("gan", {}),
+    "gan-unaugmented": ("gan", {"augment": False}),
+    "conditional-vae": ("vae", {"num_classes": 10}),
+    "conditional-gan": ("gan", {"num_classes": 10}),
+    "conditional-gan-unaugmented": ("gan", {"num_classes": 10, "augment": False}),
+}
+
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--epochs", type=int, default=30)
 parser.add_argument("--reader-epochs", type=int, default=15)
@@ -37,7 +46,7 @@ parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedd
 parser.add_argument(
     "--models",
     default="vae,gan,conditional-vae,conditional-gan",
-    help="from vae, gan, conditional-vae, conditional-gan",
+    help=f"from {', '.join(MODELS)}",
 )
 parser.add_argument(
     "--temperatures",
@@ -87,11 +96,11 @@ reference_labels = train_labels[:: max(1, len(train_float) // 1000)]
 rows.append(("real train digits", *judge(reference, reference_labels), 0.0))
 
 for name in args.models.split(","):
-    conditional = name.startswith("conditional-")
-    kind = name.removeprefix("conditional-")
+    kind, settings = MODELS[name]
+    conditional = "num_classes" in settings
     scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
     keras.utils.set_random_seed(0)
-    model = getattr(mnist_arith, kind)(num_classes=10 if conditional else None)
+    model = getattr(mnist_arith, kind)(**settings)
     images = train_float * scale - (scale - 1)
     inputs = [images, train_labels] if conditional else images
     start = time.perf_counter()

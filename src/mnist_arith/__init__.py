@@ -35,6 +35,7 @@ from mnist_arith.metrics import digit_quality
 from mnist_arith.metrics import exact_match
 from mnist_arith.metrics import frechet_distance
 from mnist_arith.metrics import readability
+from mnist_arith.models.augmentation import DifferentiableAugmentation
 from mnist_arith.models.autoencoder import Autoencoder
 from mnist_arith.models.autoencoder import autoencoder
 from mnist_arith.models.blocks import conv_net
@@ -71,6 +72,7 @@ __all__ = [
     "Autoencoder",
     "CharacterAccuracy",
     "CharacterTable",
+    "DifferentiableAugmentation",
     "DigitPlaces",
     "DigitQuality",
     "Digits",

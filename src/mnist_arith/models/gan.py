@@ -12,6 +12,7 @@ from keras import ops
 from mnist_arith.latent import decode_latents
 from mnist_arith.latent import sample_prior
 from mnist_arith.models import _gan_steps
+from mnist_arith.models.augmentation import DifferentiableAugmentation
 from mnist_arith.models.blocks import _check_num_classes
 from mnist_arith.models.blocks import _downsample
 from mnist_arith.models.blocks import _image_inputs
@@ -29,6 +30,7 @@ GAN_PRESETS = {
         "filter_growth": 2,
         "learning_rate": 2e-4,
         "discriminator_activation": "leaky_relu",
+        "augment": True,
     },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
@@ -39,6 +41,7 @@ GAN_PRESETS = {
         "filter_growth": 1,
         "learning_rate": 2e-4,
         "discriminator_activation": "relu",
+        "augment": False,
     },
 }
 """Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
@@ -66,6 +69,9 @@ class GAN(keras.Model):
         discriminator: a model from images (conditional: `[images, labels]`)
             to `[batch, 1]` probabilities that the images are real.
         num_classes: the number of classes of a conditional GAN, else `None`.
+        augmentation: a layer applied in training to every image the
+            discriminator judges, real or generated (such as
+            `DifferentiableAugmentation`), or `None`.
         seed: the seed of the training and sampling noise.
         **kwargs: `keras.Model` arguments such as `name`.
 
@@ -83,6 +89,7 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         *,
         num_classes: int | None = None,
+        augmentation: keras.layers.Layer | None = None,
         seed: int | None = None,
         **kwargs,
     ):
@@ -91,6 +98,7 @@ class GAN(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self.num_classes = num_classes
+        self.augmentation = augmentation
         self.seed = seed
         self.latent_dim = generator.inputs[0].shape[-1]
         self.image_shape = tuple(generator.outputs[0].shape[1:])
@@ -238,6 +246,7 @@ class GAN(keras.Model):
                     self.discriminator
                 ),
                 "num_classes": self.num_classes,
+                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
                 "seed": self.seed,
             }
         )
@@ -247,8 +256,9 @@ class GAN(keras.Model):
     def from_config(cls, config):
         """Rebuilds the model from `get_config()`."""
         config = dict(config)
-        for name in ("generator", "discriminator"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
+        for name in ("generator", "discriminator", "augmentation"):
+            if config.get(name) is not None:
+                config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
 
     # Shared by the per-backend steps of `_gan_steps`: keras.ops only.
@@ -281,13 +291,17 @@ class GAN(keras.Model):
         )
         return self.generator(_with_labels(noise, labels), training=training)
 
+    def _judge(self, images, labels, training):
+        """The discriminator's scores, after the augmentation in training."""
+        if self.augmentation is not None:
+            images = self.augmentation(images, training=training)
+        return self.discriminator(_with_labels(images, labels), training=training)
+
     def _discriminator_loss(self, images, labels, training=True):
         """Cross-entropy of scoring real images 1 and fresh fakes 0."""
         fakes = ops.stop_gradient(self._fakes(images, labels, training))
-        real_scores = self.discriminator(
-            _with_labels(images, labels), training=training
-        )
-        fake_scores = self.discriminator(_with_labels(fakes, labels), training=training)
+        real_scores = self._judge(images, labels, training)
+        fake_scores = self._judge(fakes, labels, training)
         return 0.5 * (
             ops.mean(ops.binary_crossentropy(ops.ones_like(real_scores), real_scores))
             + ops.mean(
@@ -298,7 +312,7 @@ class GAN(keras.Model):
     def _generator_loss(self, images, labels, training=True):
         """Cross-entropy of the discriminator scoring fresh fakes 1."""
         fakes = self._fakes(images, labels, training)
-        scores = self.discriminator(_with_labels(fakes, labels), training=training)
+        scores = self._judge(fakes, labels, training)
         return ops.mean(ops.binary_crossentropy(ops.ones_like(scores), scores))
 
     def _update_metrics(self, discriminator_loss, generator_loss):
@@ -315,6 +329,7 @@ def gan(
     num_layers: int | None = None,
     filters: int | None = None,
     learning_rate: float | None = None,
+    augment: bool | None = None,
     preset: str = "digits",
     seed: int | None = None,
 ) -> GAN:
@@ -326,9 +341,11 @@ def gan(
     preset: `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64
     filters, a leaky-ReLU discriminator, learning rate 2e-4) or `"faces"`
     (the course notebook: 64x64x3, noise of 256, 4 layers of 128 filters,
-    ReLU, 2e-4). A conditional GAN (`num_classes=10`) gets the one-hot label
-    as extra noise entries and extra image channels, so
-    `generate(n, labels=3)` draws threes.
+    ReLU, 2e-4). The digits preset also shows the discriminator every image
+    randomly shifted and partly blanked (`DifferentiableAugmentation`), which
+    keeps it from memorising a small training set. A conditional GAN
+    (`num_classes=10`) gets the one-hot label as extra noise entries and
+    extra image channels, so `generate(n, labels=3)` draws threes.
 
     Args:
         input_shape: `(height, width, channels)` of the images.
@@ -338,6 +355,8 @@ def gan(
         filters: filters of the discriminator's first (generator's last)
             layer.
         learning_rate: both Adam optimizers' learning rate.
+        augment: whether the discriminator judges augmented images in
+            training (default: the preset's, on for digits).
         preset: `"digits"` or `"faces"`.
         seed: the seed of the noise.
 
@@ -362,6 +381,7 @@ def gan(
         num_layers=num_layers,
         filters=filters,
         learning_rate=learning_rate,
+        augment=augment,
     )
     stack = _stack_settings(settings)
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
@@ -376,8 +396,18 @@ def gan(
     )
     scores = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
     discriminator = keras.Model(inputs, scores, name="discriminator")
+    augmentation = None
+    if settings["augment"]:
+        augmentation = DifferentiableAugmentation(
+            seed=None if seed is None else seed + 1, name="augmentation"
+        )
     model = GAN(
-        generator, discriminator, num_classes=num_classes, seed=seed, name="gan"
+        generator,
+        discriminator,
+        num_classes=num_classes,
+        augmentation=augmentation,
+        seed=seed,
+        name="gan",
     )
     learning_rate = settings["learning_rate"]
     model.compile(
