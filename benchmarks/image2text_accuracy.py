@@ -11,11 +11,14 @@ epochs in the same run for comparison.
 
 The digit reader (`train_digit_reader`) is trained on the same training pool as
 a yardstick: its per-character accuracy on the test pool bounds how many
-answers any model can get right from these images.
+answers any model can get right from these images. The `reader` model is
+`image2text(character_reader=reader)`: that reader, frozen, reads the
+characters and the sequence model learns the arithmetic.
 
 Run from the repository root:
 
     KERAS_BACKEND=jax python benchmarks/image2text_accuracy.py --train-fraction 0.5 --epochs 40
+    KERAS_BACKEND=tensorflow python benchmarks/image2text_accuracy.py --models reader,ours --epochs 30
 
 `--quick` trains one epoch on a small sample (a smoke run, not a result).
 """  # noqa: E501
@@ -29,7 +32,7 @@ from machine import print_run_header
 
 import mnist_arith
 
-MODELS = {"ours": {}, "notebook": {"preset": "notebook"}}
+MODELS = {"ours": {}, "notebook": {"preset": "notebook"}, "reader": {}}
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--train-fraction", type=float, default=0.5)
@@ -78,8 +81,9 @@ print(f"{'model':<12}{'exact match':>13}{'per character':>15}{'train s':>10}")
 results = {}
 for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
+    settings = {"character_reader": reader} if name == "reader" else MODELS[name]
     model = mnist_arith.image2text(
-        queries.query_width, queries.answer_width, table.size, **MODELS[name]
+        queries.query_width, queries.answer_width, table.size, **settings
     )
     dataset = mnist_arith.QueryDataset(
         train,

@@ -104,6 +104,31 @@ def test_image2text_fits_and_round_trips(image_data, tmp_path):
     assert_saved_model_matches(model, x[:4], tmp_path)
 
 
+def test_image2text_reads_with_a_frozen_copy_of_a_reader(image_data, tmp_path):
+    x, y = image_data
+    reader = mnist_arith.digit_reader(filters=4)
+    reader_weights = [np.array(weight) for weight in reader.get_weights()]
+    model = image2text(5, 3, 13, **SMALL, character_reader=reader)
+    assert model.get_layer("character_features").layer is not reader
+    assert model.get_layer("digit_places") is not None
+    history = losses_after_fit(model, x, y, epochs=3)
+    assert history["loss"][-1] < history["loss"][0]
+    inner = model.get_layer("character_features").layer
+    for weights in (reader.get_weights(), inner.get_weights()):
+        for before, after in zip(reader_weights, weights, strict=True):
+            np.testing.assert_array_equal(before, after)
+    assert model.predict(x[:2], verbose=0).shape == (2, 3, 13)
+    assert_saved_model_matches(model, x[:4], tmp_path)
+
+
+def test_image2text_rejects_a_reader_of_other_characters():
+    with pytest.raises(ValueError, match="Received: character_reader='reader'"):
+        image2text(5, 3, 13, character_reader="reader")
+    other = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()])
+    with pytest.raises(ValueError, match=r"to \(None, 784\)"):
+        image2text(5, 3, 13, character_reader=other)
+
+
 def test_image2text_notebook_preset(image_data):
     model = image2text(5, 3, 13, preset="notebook", filters=4)
     kinds = [type(layer).__name__ for layer in model.layers]

@@ -102,22 +102,7 @@ def text2text(
             f"Received: vocabulary_size={vocabulary_size}"
         )
     ordered = QueryOrder(reverse_queries, name="query_order")(inputs)
-    embedded = keras.layers.Dense(units, use_bias=False, name="character_embedding")(
-        ordered
-    )
-    if digit_places:
-        places, operands = DigitPlaces(reverse_queries, name="digit_places")(ordered)
-        embedded = keras.layers.Add(name="with_places")(
-            [
-                embedded,
-                keras.layers.Embedding(MAX_PLACES, units, name="place_embedding")(
-                    places
-                ),
-                keras.layers.Embedding(MAX_PLACES, units, name="operand_embedding")(
-                    operands
-                ),
-            ]
-        )
+    embedded = _embed_characters(ordered, units, digit_places, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
         decoder_layers, dropout,
@@ -138,6 +123,7 @@ def image2text(
     reverse_queries: bool = False,
     dropout: float = 0.1,
     filters: int = 32,
+    character_reader: keras.Model | None = None,
     learning_rate: float = 1e-3,
 ) -> keras.Model:
     """Builds a compiled model that answers queries given as handwritten images.
@@ -145,6 +131,14 @@ def image2text(
     A small convolutional network reads every character image on its own
     (`TimeDistributed`, shared weights) into a feature vector; the sequence of
     features then goes through the same encoder-decoder as `text2text`.
+
+    With `character_reader`, a trained `digit_reader` reads the characters
+    instead: a frozen copy of it turns every image into probabilities over
+    the course characters, which then go through `text2text`'s model,
+    digit places included. The reader learns to read from single characters
+    (with shifts and rotations), the rest learns the arithmetic; on the
+    embedded digits this answered far more unseen-handwriting queries than
+    training the convolutions inside the sequence model (BENCHMARKS.md).
 
     Args:
         query_length: character images per query.
@@ -160,7 +154,10 @@ def image2text(
         reverse_queries: whether the model reads the query reversed.
         dropout: dropout rate inside the encoder and decoder.
         filters: filters of the first convolution (the second has twice as
-            many).
+            many); unused with a `character_reader`.
+        character_reader: a trained `digit_reader` (see
+            `train_digit_reader`) to read the characters with; the model
+            keeps a frozen copy.
         learning_rate: the optimizer's learning rate.
 
     Returns:
@@ -168,7 +165,9 @@ def image2text(
         floats in [0, 1] and returning `[batch, answer_length, vocabulary_size]`.
 
     Raises:
-        ValueError: for an unknown preset or cell, or non-positive sizes.
+        ValueError: for an unknown preset or cell, non-positive sizes, or a
+            `character_reader` that does not map 28x28x1 images to the course
+            characters.
 
     Examples:
         >>> model = image2text(5, 3, 13, units=32, filters=8)
@@ -180,22 +179,69 @@ def image2text(
     check_positive_int(vocabulary_size, "vocabulary_size")
     check_positive_int(filters, "filters")
     notebook = _is_notebook(preset)
+    reader = None if character_reader is None else _frozen_reader(character_reader)
     inputs = keras.Input((query_length, 28, 28, 1), name="query_images")
     ordered = QueryOrder(reverse_queries and not notebook, name="query_order")(inputs)
     features = keras.layers.TimeDistributed(
-        _character_reader(filters), name="character_features"
+        _character_reader(filters) if reader is None else reader,
+        name="character_features",
     )(ordered)
     if notebook:
         return _notebook_model(
             inputs, features, answer_length, vocabulary_size, "image2text"
         )
     units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
-    embedded = keras.layers.Dense(units, name="character_embedding")(features)
+    if reader is None:
+        embedded = keras.layers.Dense(units, name="character_embedding")(features)
+    else:
+        embedded = _embed_characters(features, units, True, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
         decoder_layers, dropout,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="image2text"), learning_rate)
+
+
+def _embed_characters(characters, units, digit_places, reversed_input):
+    """Embeds one-hot (or probability) characters, with their digit places."""
+    embedded = keras.layers.Dense(units, use_bias=False, name="character_embedding")(
+        characters
+    )
+    if not digit_places:
+        return embedded
+    places, operands = DigitPlaces(reversed_input, name="digit_places")(characters)
+    return keras.layers.Add(name="with_places")(
+        [
+            embedded,
+            keras.layers.Embedding(MAX_PLACES, units, name="place_embedding")(places),
+            keras.layers.Embedding(MAX_PLACES, units, name="operand_embedding")(
+                operands
+            ),
+        ]
+    )
+
+
+def _frozen_reader(reader):
+    """A frozen copy of a trained character classifier, checked."""
+    if not isinstance(reader, keras.Model):
+        raise ValueError(
+            "`character_reader` must be a trained `digit_reader` (a keras.Model). "
+            f"Received: character_reader={reader!r}"
+        )
+    if tuple(reader.input_shape[1:]) != (28, 28, 1) or reader.output_shape[1:] not in (
+        (13,),
+        (14,),
+    ):
+        raise ValueError(
+            "`character_reader` must map [batch, 28, 28, 1] images to "
+            "probabilities over the 13 or 14 course characters. Received: a "
+            f"model from {reader.input_shape} to {reader.output_shape}"
+        )
+    # From the config: `clone_model` would carry the reader's compiled metrics.
+    copy = type(reader).from_config(reader.get_config())
+    copy.set_weights(reader.get_weights())
+    copy.trainable = False
+    return copy
 
 
 def _character_reader(filters):
