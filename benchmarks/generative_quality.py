@@ -14,6 +14,8 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
   printed as the reference);
 - the share of samples the reader reads as the class they were asked for.
 
+`gan-augmented` trains the GAN with `augment=True` (`DifferentiableAugmentation`).
+
 Run from the repository root:
 
     KERAS_BACKEND=jax python benchmarks/generative_quality.py --epochs 30
@@ -33,10 +35,10 @@ import mnist_arith
 MODELS = {
     "vae": ("vae", {}),
     "gan": ("gan", {}),
-    "gan-unaugmented": ("gan", {"augment": False}),
+    "gan-augmented": ("gan", {"augment": True}),
     "conditional-vae": ("vae", {"num_classes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
-    "conditional-gan-unaugmented": ("gan", {"num_classes": 10, "augment": False}),
+    "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),
 }
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

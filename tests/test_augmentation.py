@@ -119,9 +119,16 @@ def test_bad_fractions_are_rejected(settings, message):
         DifferentiableAugmentation(**settings)
 
 
-def test_gan_presets_choose_augmentation():
-    assert isinstance(
-        gan(latent_dim=4, filters=4).augmentation, DifferentiableAugmentation
-    )
-    assert gan(latent_dim=4, filters=4, augment=False).augmentation is None
+def test_gan_augments_on_request(tmp_path):
+    assert gan(latent_dim=4, filters=4).augmentation is None
     assert gan(preset="faces", latent_dim=4, filters=4).augmentation is None
+    model = gan(latent_dim=4, filters=4, augment=True, seed=0)
+    assert isinstance(model.augmentation, DifferentiableAugmentation)
+    images = np.random.default_rng(8).uniform(-1, 1, (32, 28, 28, 1))
+    history = model.fit(images.astype("float32"), batch_size=16, epochs=2, verbose=0)
+    assert np.isfinite(history.history["discriminator_loss"]).all()
+    path = tmp_path / "augmented.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.augmentation.get_config() == model.augmentation.get_config()
+    np.testing.assert_array_equal(loaded.generate(2, seed=1), model.generate(2, seed=1))
