@@ -228,10 +228,8 @@ def _frozen_reader(reader):
             "`character_reader` must be a trained `digit_reader` (a keras.Model). "
             f"Received: character_reader={reader!r}"
         )
-    if tuple(reader.input_shape[1:]) != (28, 28, 1) or reader.output_shape[1:] not in (
-        (13,),
-        (14,),
-    ):
+    image_shape, classes = tuple(reader.input_shape[1:]), reader.output_shape[1:]
+    if image_shape != (28, 28, 1) or tuple(classes) not in ((13,), (14,)):
         raise ValueError(
             "`character_reader` must map [batch, 28, 28, 1] images to "
             "probabilities over the 13 or 14 course characters. Received: a "
