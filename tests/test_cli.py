@@ -163,6 +163,26 @@ def test_images_saves_a_png(tmp_path, small_digits):
             ["train", "text2text", "--train-fraction", "1.5", "--output", "m.keras"],
             "train_fraction",
         ),
+        (
+            ["train", "text2text", "--reader", "r.keras", "--output", "m.keras"],
+            "--reader and --no-reader apply to image2text. Received: text2text",
+        ),
+        (
+            [
+                "train",
+                "image2text",
+                "--reader",
+                "r.keras",
+                "--no-reader",
+                "--output",
+                "m.keras",
+            ],
+            "--reader cannot go with --no-reader",
+        ),
+        (
+            ["train", "image2text", "--reader-epochs", "0", "--output", "m.keras"],
+            "--reader-epochs must",
+        ),
         (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
         (["queries", "2023", "--output", "q.txt"], "--output must end with .csv"),
         (["images", "2023", "--output", "missing/images.png"], "does not exist"),
@@ -382,26 +402,32 @@ def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
 def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     tmp_path, small_digits, capsys
 ):
-    model_path = tmp_path / "reader.keras"
+    model_path = tmp_path / "image2text.keras"
     split = ["--num-samples", "200", "--digits", small_digits]
+    options = ["--units", "16", "--epochs", "1", "--quiet", *split]
     main(
         [
             "train",
             "image2text",
-            "--units",
-            "16",
-            "--epochs",
+            "--reader-epochs",
             "1",
-            "--quiet",
-            *split,
+            *options,
             "--output",
             str(model_path),
         ]
     )
     trained = capsys.readouterr().out
+    assert "training a digit reader for 1 epochs" in trained
+    loaded = keras.saving.load_model(model_path)
+    assert loaded.get_layer("digit_places") is not None
     main(["evaluate", str(model_path), *split])
     evaluated = capsys.readouterr().out
     assert percentage("exact match", trained) == percentage("exact match", evaluated)
+    own_path = tmp_path / "own-cnn.keras"
+    main(["train", "image2text", "--no-reader", *options, "--output", str(own_path)])
+    assert "digit reader" not in capsys.readouterr().out
+    layer_names = [layer.name for layer in keras.saving.load_model(own_path).layers]
+    assert "digit_places" not in layer_names
     with pytest.raises(SystemExit):
         main(["evaluate", str(model_path), "--preset", "2021", *split])
     assert "gives inputs of shape (7, 28, 28, 1)" in capsys.readouterr().err

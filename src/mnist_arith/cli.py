@@ -121,6 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--reverse", action="store_true", help="read the queries reversed"
     )
     sequence.add_argument(
+        "--reader",
+        help="image2text: a saved digit reader to read the characters with "
+        "(default: train one on the training pool)",
+    )
+    sequence.add_argument(
+        "--reader-epochs",
+        type=int,
+        default=15,
+        help="image2text: epochs of the digit reader it trains",
+    )
+    sequence.add_argument(
+        "--no-reader",
+        action="store_true",
+        help="image2text: learn to read inside the model, with its own CNN",
+    )
+    sequence.add_argument(
         "--decoder-epochs",
         type=int,
         default=15,
@@ -261,6 +277,16 @@ def run_train(arguments: argparse.Namespace) -> None:
         raise UsageError(
             f"--conditional applies to vae and gan. Received: {arguments.model}"
         )
+    _check_count(arguments.reader_epochs, "--reader-epochs")
+    if (arguments.reader or arguments.no_reader) and arguments.model != "image2text":
+        raise UsageError(
+            f"--reader and --no-reader apply to image2text. Received: {arguments.model}"
+        )
+    if arguments.reader and (arguments.no_reader or arguments.notebook):
+        raise UsageError(
+            "--reader cannot go with --no-reader or --notebook (the course's "
+            "model reads with its own CNN)"
+        )
     keras.utils.set_random_seed(arguments.seed)
     verbose = 0 if arguments.quiet else "auto"
     start = time.perf_counter()
@@ -318,7 +344,8 @@ def run_evaluate(arguments: argparse.Namespace) -> None:
         _, accuracy = model.evaluate(images, labels, verbose=0)
         print(f"reader accuracy on the test pool: {accuracy:.2%}")
         return
-    reader = _reader(arguments, digits)
+    # Its own seed: the judge is independent of any reader inside the model.
+    reader = _reader(arguments, digits, arguments.seed + 1)
     if kind == "text2image":
         _evaluate_text2image(model, reader, digits, arguments)
     else:
@@ -491,6 +518,10 @@ def _train_sequence_model(arguments, verbose):
         options["preset"] = "notebook"
     elif arguments.reverse:
         options["reverse_queries"] = True
+    if arguments.model == "image2text":
+        digits = mnist_arith.load_digits(arguments.digits)
+        if not (arguments.notebook or arguments.no_reader):
+            options["character_reader"] = _reader(arguments, digits, arguments.seed)
     factory = getattr(mnist_arith, arguments.model)
     model = factory(train.query_width, train.answer_width, table.size, **options)
     epochs = arguments.epochs or 40
@@ -510,7 +541,6 @@ def _train_sequence_model(arguments, verbose):
         )
         inputs = table.encode(test.queries)
     else:
-        digits = mnist_arith.load_digits(arguments.digits)
         dataset = mnist_arith.QueryDataset(
             train,
             inputs="image",
@@ -673,14 +703,14 @@ def _evaluate_generative_model(model, kind, reader, digits, seed):
         print(f"  read as the requested class: {quality.class_accuracy:.2%}")
 
 
-def _reader(arguments, digits):
+def _reader(arguments, digits, seed):
     import mnist_arith
 
     if arguments.reader:
         return _load_model(arguments.reader)
     print(f"training a digit reader for {arguments.reader_epochs} epochs ...")
     reader, accuracy = mnist_arith.train_digit_reader(
-        digits, epochs=arguments.reader_epochs, seed=arguments.seed + 1
+        digits, epochs=arguments.reader_epochs, seed=seed
     )
     print(f"reader accuracy on the test pool: {accuracy:.2%}")
     return reader
