@@ -30,7 +30,6 @@ GAN_PRESETS = {
         "filter_growth": 2,
         "learning_rate": 2e-4,
         "discriminator_activation": "leaky_relu",
-        "augment": False,
     },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
@@ -41,7 +40,6 @@ GAN_PRESETS = {
         "filter_growth": 1,
         "learning_rate": 2e-4,
         "discriminator_activation": "relu",
-        "augment": False,
     },
 }
 """Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
@@ -329,7 +327,7 @@ def gan(
     num_layers: int | None = None,
     filters: int | None = None,
     learning_rate: float | None = None,
-    augment: bool | None = None,
+    augment: bool = False,
     preset: str = "digits",
     seed: int | None = None,
 ) -> GAN:
@@ -357,7 +355,7 @@ def gan(
             layer.
         learning_rate: both Adam optimizers' learning rate.
         augment: whether the discriminator judges augmented images in
-            training (default: the preset's, off for both).
+            training.
         preset: `"digits"` or `"faces"`.
         seed: the seed of the noise.
 
@@ -382,7 +380,6 @@ def gan(
         num_layers=num_layers,
         filters=filters,
         learning_rate=learning_rate,
-        augment=augment,
     )
     stack = _stack_settings(settings)
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
@@ -398,7 +395,7 @@ def gan(
     scores = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
     discriminator = keras.Model(inputs, scores, name="discriminator")
     augmentation = None
-    if settings["augment"]:
+    if augment:
         augmentation = DifferentiableAugmentation(
             seed=None if seed is None else seed + 1, name="augmentation"
         )
