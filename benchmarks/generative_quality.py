@@ -14,7 +14,9 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
   printed as the reference);
 - the share of samples the reader reads as the class they were asked for.
 
-`gan-augmented` trains the GAN with `augment=True` (`DifferentiableAugmentation`).
+`gan-augmented` trains the GAN with `augment=True` (`DifferentiableAugmentation`),
+`info-gan` with a 10-way InfoGAN code (`num_codes=10`; sampled with the codes
+in turn, and judged like an unconditional GAN: its codes are not labels).
 
 Run from the repository root:
 
@@ -36,6 +38,7 @@ MODELS = {
     "vae": ("vae", {}),
     "gan": ("gan", {}),
     "gan-augmented": ("gan", {"augment": True}),
+    "info-gan": ("gan", {"num_codes": 10}),
     "conditional-vae": ("vae", {"num_classes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
     "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),

@@ -6,6 +6,7 @@ import pytest
 from model_checks import assert_config_round_trip
 from model_checks import assert_saved_model_matches
 
+import mnist_arith
 from mnist_arith.models.gan import GAN
 from mnist_arith.models.gan import gan
 
@@ -24,7 +25,7 @@ def weights(network):
 
 @pytest.fixture(scope="module")
 def trained(data):
-    """A GAN and a conditional GAN after 2 epochs of 2 batches."""
+    """A GAN, a conditional GAN and an InfoGAN after 2 epochs of 2 batches."""
     images, labels = data
     keras.utils.set_random_seed(0)
     model = gan(**SMALL, seed=1)
@@ -34,13 +35,17 @@ def trained(data):
     conditional_history = conditional.fit(
         [images, labels], batch_size=32, epochs=2, verbose=0
     )
+    info = gan(**SMALL, num_codes=10, seed=1)
+    info_before = weights(info.generator), weights(info.discriminator)
+    info_history = info.fit(images, batch_size=32, epochs=2, verbose=0)
     return {
         "gan": (model, history.history, before),
         "conditional": (conditional, conditional_history.history, None),
+        "info": (info, info_history.history, info_before),
     }
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info"])
 def test_fit_reports_both_losses(trained, name):
     model, history, _ = trained[name]
     assert set(history) == {"discriminator_loss", "generator_loss"}
@@ -52,8 +57,10 @@ def test_fit_reports_both_losses(trained, name):
     assert int(model.optimizer.iterations) == 4
 
 
-def test_training_updates_both_networks(trained):
-    model, _, (generator_before, discriminator_before) = trained["gan"]
+@pytest.mark.parametrize("name", ["gan", "info"])
+def test_training_updates_both_networks(trained, name):
+    # For the InfoGAN this includes the discriminator's code head.
+    model, _, (generator_before, discriminator_before) = trained[name]
     for before, network in (
         (generator_before, model.generator),
         (discriminator_before, model.discriminator),
@@ -131,13 +138,15 @@ def test_evaluate(trained, data):
     assert np.isfinite(list(logs.values())).all()
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info"])
 def test_config_and_saving_round_trip(trained, tmp_path, name):
     model, _, _ = trained[name]
     clone = assert_config_round_trip(model)
     assert clone.num_classes == model.num_classes and clone.latent_dim == 4
+    assert clone.num_codes == model.num_codes
     noise = np.random.default_rng(0).normal(size=(4, 4)).astype("float32")
-    inputs = noise if model.num_classes is None else [noise, np.arange(4)]
+    takes_labels = model.num_classes or model.num_codes
+    inputs = [noise, np.arange(4)] if takes_labels else noise
     loaded = assert_saved_model_matches(model, inputs, tmp_path)
     assert isinstance(loaded, GAN)
     # Both optimizers come back with their settings and state.
@@ -207,3 +216,72 @@ def test_compile_errors():
         gan(preset="cats")
     with pytest.raises(ValueError, match="Received: num_classes=0"):
         gan(num_classes=0)
+
+
+def test_infogan_networks(trained):
+    model, _, _ = trained["info"]
+    assert model.num_codes == 10 and model.num_classes is None
+    assert [tuple(shape) for shape in model.discriminator.output_shape] == [
+        (None, 1),
+        (None, 10),
+    ]
+    assert len(model.generator.inputs) == 2
+
+
+def test_infogan_codes_choose_what_is_drawn(trained):
+    model, _, _ = trained["info"]
+    threes = model.generate(2, labels=3, seed=0)
+    noise = keras.random.normal((2, 4), seed=0)
+    expected = model([noise, keras.ops.convert_to_tensor([3, 3])])
+    np.testing.assert_allclose(threes, keras.ops.convert_to_numpy(expected), atol=1e-6)
+    assert not np.allclose(threes, model.generate(2, labels=8, seed=0))
+    grid = mnist_arith.sample_grid(model, 10, 2, seed=0)  # row i: code i
+    assert tuple(grid.shape) == (20, 28, 28, 1)
+    with pytest.raises(ValueError, match=r"Received: labels=\[0, 10\]"):
+        model.generate(2, labels=[0, 10])
+
+
+def test_infogan_losses_add_the_weighted_code_cross_entropy(data):
+    images, _ = data
+    images = keras.ops.convert_to_tensor(images[:16])
+    losses = {}
+    for code_weight in (1.0, 3.0):
+        keras.utils.set_random_seed(0)
+        model = gan(**SMALL, num_codes=10, seed=2)
+        model = GAN.from_config({**model.get_config(), "code_weight": code_weight})
+        if code_weight == 1.0:
+            initial = model.get_weights()
+        else:
+            model.set_weights(initial)
+        losses[code_weight] = [
+            float(keras.ops.convert_to_numpy(loss(images, None)))
+            for loss in (model._discriminator_loss, model._generator_loss)
+        ]
+    for first, third in zip(losses[1.0], losses[3.0], strict=True):
+        # The same draws in both models: the difference is twice the code's
+        # cross-entropy, about log(10) for an untrained code head.
+        assert 1.5 < (third - first) / 2 < 4.0
+    codes = np.array([0, 1, 2])
+    logits = np.array([[2.0, 0, 0], [0, 0, 0], [0, 1.0, 3.0]], "float32")
+    expected = -np.mean(
+        [
+            np.log(np.exp(row[code]) / np.exp(row).sum())
+            for row, code in zip(logits, codes, strict=True)
+        ]
+    )
+    model = gan(**SMALL, num_codes=3)
+    np.testing.assert_allclose(
+        float(model._code_loss(keras.ops.convert_to_tensor(codes), logits)),
+        expected,
+        rtol=1e-5,
+    )
+
+
+def test_infogan_errors():
+    with pytest.raises(ValueError, match="Received: num_codes=1"):
+        gan(**SMALL, num_codes=1)
+    with pytest.raises(ValueError, match="num_classes=10, num_codes=10"):
+        gan(**SMALL, num_classes=10, num_codes=10)
+    model = gan(**SMALL, num_codes=3)
+    with pytest.raises(ValueError, match="Received: code_weight=0"):
+        GAN.from_config({**model.get_config(), "code_weight": 0})

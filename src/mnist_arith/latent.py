@@ -282,7 +282,7 @@ def sample_grid(
     """
     check_positive_int(num_rows, "num_rows")
     check_positive_int(num_columns, "num_columns")
-    num_classes = getattr(model, "num_classes", None)
+    num_classes = _generator_classes(model)
     if labels is None and num_classes is not None:
         labels = np.repeat(np.arange(num_rows) % num_classes, num_columns)
     latents = sample_prior(
@@ -385,12 +385,16 @@ def decode_latents(model, latents, labels=None):
     """
     decoder = _decoder_of(model)
     latents = _check_latents(latents, _latent_dim_of(model), "latents", ndim=2)
-    labels = resolve_labels(
-        labels, latents.shape[0], getattr(model, "num_classes", None)
-    )
+    labels = resolve_labels(labels, latents.shape[0], _generator_classes(model))
     if labels is None:
         return decoder(latents, training=False)
     return decoder([latents, ops.convert_to_tensor(labels)], training=False)
+
+
+def _generator_classes(model):
+    """How many labels (or InfoGAN codes) a model's decoder takes, else `None`."""
+    num_classes = getattr(model, "num_classes", None)
+    return getattr(model, "num_codes", None) if num_classes is None else num_classes
 
 
 def resolve_labels(labels, num_samples: int, num_classes: int | None):
@@ -417,7 +421,8 @@ def resolve_labels(labels, num_samples: int, num_classes: int | None):
         if labels is not None:
             raise ValueError(
                 "`labels` apply to conditional models (built with `num_classes`) "
-                f"only. Received: labels={_short(labels)}"
+                "and to InfoGAN codes (`num_codes`) only. Received: "
+                f"labels={_short(labels)}"
             )
         return None
     if labels is None:

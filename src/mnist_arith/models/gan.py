@@ -9,6 +9,7 @@ and live in `mnist_arith.models._gan_steps`.
 import keras
 from keras import ops
 
+from mnist_arith._validation import check_positive_number
 from mnist_arith.latent import decode_latents
 from mnist_arith.latent import sample_prior
 from mnist_arith.models import _gan_steps
@@ -61,12 +62,24 @@ class GAN(keras.Model):
     `compile` takes one optimizer per network. Saving keeps both optimizers'
     settings and state, and a loaded model continues training as it is.
 
+    With `num_codes` the GAN is an InfoGAN (Chen et al., 2016): the
+    generator gets a random categorical code with its noise, the
+    discriminator also returns logits that guess the code from the image,
+    and both losses add `code_weight` times that guess's cross-entropy. The
+    code then comes to stand for what varies most between images (for
+    digits: mostly the digit), without any labels. `generate(n, codes)`
+    chooses codes the way a conditional GAN's `labels` choose classes.
+
     Args:
         generator: a model from `[batch, latent_dim]` noise (conditional:
-            `[noise, labels]`) to images.
+            `[noise, labels]`; InfoGAN: `[noise, codes]`) to images.
         discriminator: a model from images (conditional: `[images, labels]`)
-            to `[batch, 1]` probabilities that the images are real.
+            to `[batch, 1]` probabilities that the images are real (InfoGAN:
+            `[probabilities, code_logits]`).
         num_classes: the number of classes of a conditional GAN, else `None`.
+        num_codes: the number of values of an InfoGAN's categorical code,
+            else `None`.
+        code_weight: the weight of the code's cross-entropy in both losses.
         augmentation: a layer applied in training to every image the
             discriminator judges, real or generated (such as
             `DifferentiableAugmentation`), or `None`.
@@ -87,15 +100,21 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         *,
         num_classes: int | None = None,
+        num_codes: int | None = None,
+        code_weight: float = 1.0,
         augmentation: keras.layers.Layer | None = None,
         seed: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         _check_num_classes(num_classes)
+        _check_num_codes(num_codes, num_classes)
+        check_positive_number(code_weight, "code_weight")
         self.generator = generator
         self.discriminator = discriminator
         self.num_classes = num_classes
+        self.num_codes = num_codes
+        self.code_weight = code_weight
         self.augmentation = augmentation
         self.seed = seed
         self.latent_dim = generator.inputs[0].shape[-1]
@@ -217,7 +236,8 @@ class GAN(keras.Model):
         Args:
             num_samples: how many images.
             labels: for a conditional GAN, one label or `num_samples` labels;
-                default the classes in turn.
+                default the classes in turn. For an InfoGAN, the codes in the
+                same way.
             seed: an integer for reproducible images; `None` draws new ones
                 from the model's own generator on every call.
             temperature: the standard deviation of the noise.
@@ -244,6 +264,8 @@ class GAN(keras.Model):
                     self.discriminator
                 ),
                 "num_classes": self.num_classes,
+                "num_codes": self.num_codes,
+                "code_weight": self.code_weight,
                 "augmentation": keras.saving.serialize_keras_object(self.augmentation),
                 "seed": self.seed,
             }
@@ -282,36 +304,57 @@ class GAN(keras.Model):
         return ops.cast(images, self.compute_dtype), labels
 
     def _fakes(self, images, labels, training):
+        """Fresh fakes, and the InfoGAN codes they were drawn with (or `None`)."""
+        batch = ops.shape(images)[0]
         noise = keras.random.normal(
-            (ops.shape(images)[0], self.latent_dim),
-            dtype=self.compute_dtype,
-            seed=self.seed_generator,
+            (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
-        return self.generator(_with_labels(noise, labels), training=training)
+        codes = None
+        if self.num_codes is not None:
+            codes = keras.random.randint(
+                (batch,), 0, self.num_codes, seed=self.seed_generator
+            )
+            labels = codes
+        fakes = self.generator(_with_labels(noise, labels), training=training)
+        return fakes, codes
 
     def _judge(self, images, labels, training):
-        """The discriminator's scores, after the augmentation in training."""
+        """The discriminator's scores (and code logits), after the augmentation."""
         if self.augmentation is not None:
             images = self.augmentation(images, training=training)
-        return self.discriminator(_with_labels(images, labels), training=training)
+        outputs = self.discriminator(_with_labels(images, labels), training=training)
+        if self.num_codes is None:
+            return outputs, None
+        return outputs[0], outputs[1]
+
+    def _code_loss(self, codes, logits):
+        """`code_weight` times the cross-entropy of guessing the codes (InfoGAN)."""
+        if codes is None:
+            return 0.0
+        return self.code_weight * ops.mean(
+            ops.sparse_categorical_crossentropy(codes, logits, from_logits=True)
+        )
 
     def _discriminator_loss(self, images, labels, training=True):
         """Cross-entropy of scoring real images 1 and fresh fakes 0."""
-        fakes = ops.stop_gradient(self._fakes(images, labels, training))
-        real_scores = self._judge(images, labels, training)
-        fake_scores = self._judge(fakes, labels, training)
+        fakes, codes = self._fakes(images, labels, training)
+        fakes = ops.stop_gradient(fakes)
+        real_scores, _ = self._judge(images, labels, training)
+        fake_scores, code_logits = self._judge(fakes, labels, training)
         return 0.5 * (
             ops.mean(ops.binary_crossentropy(ops.ones_like(real_scores), real_scores))
             + ops.mean(
                 ops.binary_crossentropy(ops.zeros_like(fake_scores), fake_scores)
             )
-        )
+        ) + self._code_loss(codes, code_logits)
 
     def _generator_loss(self, images, labels, training=True):
         """Cross-entropy of the discriminator scoring fresh fakes 1."""
-        fakes = self._fakes(images, labels, training)
-        scores = self._judge(fakes, labels, training)
-        return ops.mean(ops.binary_crossentropy(ops.ones_like(scores), scores))
+        fakes, codes = self._fakes(images, labels, training)
+        scores, code_logits = self._judge(fakes, labels, training)
+        return ops.mean(
+            ops.binary_crossentropy(ops.ones_like(scores), scores)
+        ) + self._code_loss(codes, code_logits)
 
     def _update_metrics(self, discriminator_loss, generator_loss):
         self.discriminator_loss_tracker.update_state(discriminator_loss)
@@ -324,6 +367,7 @@ def gan(
     latent_dim: int | None = None,
     *,
     num_classes: int | None = None,
+    num_codes: int | None = None,
     num_layers: int | None = None,
     filters: int | None = None,
     learning_rate: float | None = None,
@@ -344,12 +388,16 @@ def gan(
     training sets of a few hundred images; on the 4,000 embedded digits it
     did not raise the classifier score (BENCHMARKS.md). A conditional GAN
     (`num_classes=10`) gets the one-hot label as extra noise entries and
-    extra image channels, so `generate(n, labels=3)` draws threes.
+    extra image channels, so `generate(n, labels=3)` draws threes. An
+    InfoGAN (`num_codes=10`) gets a one-hot code the same way, and its
+    discriminator a second head that guesses the code; it learns what the
+    codes mean by itself.
 
     Args:
         input_shape: `(height, width, channels)` of the images.
         latent_dim: the size of the noise.
         num_classes: the number of classes for a conditional GAN.
+        num_codes: the number of values of an InfoGAN's categorical code.
         num_layers: stride-2 layers of generator and discriminator.
         filters: filters of the discriminator's first (generator's last)
             layer.
@@ -372,6 +420,7 @@ def gan(
         (2, 28, 28, 1)
     """
     _check_num_classes(num_classes)
+    _check_num_codes(num_codes, num_classes)
     settings = _settings(
         GAN_PRESETS,
         preset,
@@ -383,7 +432,7 @@ def gan(
     )
     stack = _stack_settings(settings)
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
-    inputs, noise = _latent_inputs(noise_size, num_classes)
+    inputs, noise = _latent_inputs(noise_size, num_classes or num_codes)
     images = _upsample(
         noise, image_shape, activation="relu", output_activation="tanh", **stack
     )
@@ -392,8 +441,14 @@ def gan(
     features = _downsample(
         features, activation=settings["discriminator_activation"], **stack
     )
-    scores = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
-    discriminator = keras.Model(inputs, scores, name="discriminator")
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
+    if num_codes is not None:
+        hidden = keras.layers.Dense(
+            128, activation=settings["discriminator_activation"], name="code_hidden"
+        )(features)
+        code_logits = keras.layers.Dense(num_codes, name="code_logits")(hidden)
+        outputs = [outputs, code_logits]
+    discriminator = keras.Model(inputs, outputs, name="discriminator")
     augmentation = None
     if augment:
         augmentation = DifferentiableAugmentation(
@@ -403,6 +458,7 @@ def gan(
         generator,
         discriminator,
         num_classes=num_classes,
+        num_codes=num_codes,
         augmentation=augmentation,
         seed=seed,
         name="gan",
@@ -413,6 +469,22 @@ def gan(
         generator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
     )
     return model
+
+
+def _check_num_codes(num_codes, num_classes):
+    if num_codes is None:
+        return
+    if isinstance(num_codes, bool) or not isinstance(num_codes, int) or num_codes < 2:
+        raise ValueError(
+            "`num_codes` must be None (no InfoGAN code) or an integer of at least "
+            f"2. Received: num_codes={num_codes!r}"
+        )
+    if num_classes is not None:
+        raise ValueError(
+            "A GAN takes either class labels (`num_classes`) or an InfoGAN code "
+            f"(`num_codes`), not both. Received: num_classes={num_classes}, "
+            f"num_codes={num_codes}"
+        )
 
 
 def _with_labels(tensor, labels):
