@@ -183,6 +183,21 @@ def test_images_saves_a_png(tmp_path, small_digits):
             ["train", "image2text", "--reader-epochs", "0", "--output", "m.keras"],
             "--reader-epochs must",
         ),
+        (
+            [
+                *("sample", "missing.keras", "--rows", "3", "--labels", "1", "2"),
+                *("--output", "grid.png"),
+            ],
+            "--labels takes one class, or one per row (3). Received: --labels 1 2",
+        ),
+        (
+            ["train", "vae", "--codes", "4", "--output", "m.keras"],
+            "--codes applies to an unconditional gan. Received: vae",
+        ),
+        (
+            ["train", "gan", "--conditional", "--codes", "4", "--output", "m.keras"],
+            "Received: gan --conditional",
+        ),
         (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
         (["queries", "2023", "--output", "q.txt"], "--output must end with .csv"),
         (["images", "2023", "--output", "missing/images.png"], "does not exist"),
@@ -326,6 +341,33 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
         grids.append(output.read_bytes())
     assert grids[0] == grids[1] != grids[2]
     assert "trained gan for 1 epochs" in capsys.readouterr().out
+
+
+def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits):
+    model_path = tmp_path / "infogan.keras"
+    main(
+        [
+            *("train", "gan", "--codes", "4", "--latent-dim", "8", "--epochs", "1"),
+            *("--quiet", "--digits", small_digits, "--output", str(model_path)),
+        ]
+    )
+    model = keras.saving.load_model(model_path)
+    assert model.num_codes == 4 and model.num_classes is None
+    grid, strip = tmp_path / "grid.png", tmp_path / "strip.png"
+    main(
+        [
+            "sample",
+            str(model_path),
+            "--rows",
+            "2",
+            "--labels",
+            "3",
+            "--output",
+            str(grid),
+        ]
+    )
+    main(["interpolate", str(model_path), "--label", "1", "--output", str(strip)])
+    assert grid.read_bytes()[:4] == strip.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):

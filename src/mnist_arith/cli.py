@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     generative.add_argument(
         "--conditional", action="store_true", help="condition on the digit class"
     )
+    generative.add_argument(
+        "--codes",
+        type=int,
+        help="gan: an InfoGAN code of this many values, learned without labels",
+    )
     train.set_defaults(command=run_train)
 
     evaluate = commands.add_parser(
@@ -179,7 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--output", required=True, help="the .png file to write")
     sample.add_argument("--rows", type=int, default=10)
     sample.add_argument("--columns", type=int, default=10)
-    sample.add_argument("--labels", type=int, nargs="+", help="classes to draw")
+    sample.add_argument(
+        "--labels",
+        type=int,
+        nargs="+",
+        help="one class (InfoGAN: code) for the grid, or one per row",
+    )
     sample.add_argument(
         "--temperature",
         type=float,
@@ -204,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     interpolate.add_argument("--paths", type=int, default=5)
     interpolate.add_argument("--steps", type=int, default=10)
     interpolate.add_argument("--method", choices=("linear", "slerp"), default="slerp")
-    interpolate.add_argument("--label", type=int, help="class of a conditional model")
+    interpolate.add_argument("--label", type=int, help="class (InfoGAN: code) to draw")
     interpolate.add_argument("--seed", type=int, default=0)
     interpolate.set_defaults(command=run_interpolate)
     return parser
@@ -277,6 +287,13 @@ def run_train(arguments: argparse.Namespace) -> None:
         raise UsageError(
             f"--conditional applies to vae and gan. Received: {arguments.model}"
         )
+    if arguments.codes is not None:
+        _check_count(arguments.codes, "--codes")
+        if arguments.model != "gan" or arguments.conditional:
+            raise UsageError(
+                "--codes applies to an unconditional gan. Received: "
+                f"{arguments.model}{' --conditional' if arguments.conditional else ''}"
+            )
     _check_count(arguments.reader_epochs, "--reader-epochs")
     if (arguments.reader or arguments.no_reader) and arguments.model != "image2text":
         raise UsageError(
@@ -354,13 +371,12 @@ def run_evaluate(arguments: argparse.Namespace) -> None:
 
 def run_sample(arguments: argparse.Namespace) -> None:
     """`mnist-arith sample`: saves a grid of generated images."""
-    import numpy as np
-
     import mnist_arith
 
     _check_suffix(arguments.output, (".png",), "--output", required=True)
     _check_count(arguments.rows, "--rows")
     _check_count(arguments.columns, "--columns")
+    labels = _grid_labels(arguments.labels, arguments.rows, arguments.columns)
     model = _load_model(arguments.model_path)
     kind = _model_kind(model)
     if kind == "text2image":
@@ -380,7 +396,7 @@ def run_sample(arguments: argparse.Namespace) -> None:
             model,
             arguments.rows,
             arguments.columns,
-            labels=None if arguments.labels is None else np.array(arguments.labels),
+            labels=labels,
             temperature=arguments.temperature or 1.0,
             truncation=arguments.truncation,
             seed=arguments.seed,
@@ -429,7 +445,8 @@ def run_interpolate(arguments: argparse.Namespace) -> None:
         ]
     )
     labels = None
-    if getattr(model, "num_classes", None) is not None:
+    # One class (or InfoGAN code) along every path.
+    if getattr(model, "num_classes", None) or getattr(model, "num_codes", None):
         label = 0 if arguments.label is None else arguments.label
         labels = np.full(len(paths), label)
     images = keras.ops.convert_to_numpy(
@@ -611,6 +628,8 @@ def _train_generative_model(arguments, verbose):
     options = {"latent_dim": arguments.latent_dim}
     if arguments.conditional:
         options["num_classes"] = 10
+    if arguments.codes is not None:
+        options["num_codes"] = arguments.codes
     if arguments.model != "autoencoder":
         options["seed"] = arguments.seed
     model = factory(**options)
@@ -701,6 +720,22 @@ def _evaluate_generative_model(model, kind, reader, digits, seed):
     print(f"  Fréchet distance to the test digits: {quality.frechet_distance:.2f}")
     if quality.class_accuracy is not None:
         print(f"  read as the requested class: {quality.class_accuracy:.2%}")
+
+
+def _grid_labels(labels, rows, columns):
+    """`--labels`: one class for the whole grid, or one class per row."""
+    import numpy as np
+
+    if labels is None:
+        return None
+    if len(labels) == 1:
+        return labels[0]
+    if len(labels) != rows:
+        raise UsageError(
+            f"--labels takes one class, or one per row ({rows}). Received: "
+            f"--labels {' '.join(map(str, labels))}"
+        )
+    return np.repeat(np.array(labels), columns)
 
 
 def _reader(arguments, digits, seed):

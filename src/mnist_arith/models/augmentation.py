@@ -45,7 +45,7 @@ class DifferentiableAugmentation(keras.layers.Layer):
         >>> shifted = keras.ops.convert_to_numpy(layer(images, training=True))
         >>> shifted.shape, float(shifted.max()), float(shifted.min())
         ((2, 8, 8, 1), 1.0, 0.0)
-        >>> bool((layer(images) == images).all())
+        >>> bool(keras.ops.all(layer(images) == images))
         True
     """
 
