@@ -65,10 +65,11 @@ class GAN(keras.Model):
     With `num_codes` the GAN is an InfoGAN (Chen et al., 2016): the
     generator gets a random categorical code with its noise, the
     discriminator also returns logits that guess the code from the image,
-    and both losses add `code_weight` times that guess's cross-entropy. The
-    code then comes to stand for what varies most between images (for
-    digits: mostly the digit), without any labels. `generate(n, codes)`
-    chooses codes the way a conditional GAN's `labels` choose classes.
+    and both losses add `code_weight` times that guess's cross-entropy, so
+    each code must draw something recognisably its own, without any labels
+    (on MNIST the paper's codes came to stand for the digit classes).
+    `generate(n, labels=codes)` chooses codes the way a conditional GAN's
+    labels choose classes.
 
     Args:
         generator: a model from `[batch, latent_dim]` noise (conditional:
