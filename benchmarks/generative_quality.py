@@ -16,7 +16,10 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
 
 `gan-augmented` trains the GAN with `augment=True` (`DifferentiableAugmentation`),
 `info-gan` with a 10-way InfoGAN code (`num_codes=10`; sampled with the codes
-in turn, and judged like an unconditional GAN: its codes are not labels).
+in turn, and judged like an unconditional GAN: its codes are not labels). For
+it the script also reports how far the codes learned digit classes: the share
+of samples read as their code's most frequent digit, and how many different
+digits those are.
 
 Run from the repository root:
 
@@ -100,6 +103,18 @@ reference = train_float[:: max(1, len(train_float) // 1000)]
 reference_labels = train_labels[:: max(1, len(train_float) // 1000)]
 rows.append(("real train digits", *judge(reference, reference_labels), 0.0))
 
+
+def code_purity(images, num_codes):
+    """Share read as their code's most frequent digit, and how many digits."""
+    codes = np.arange(len(images)) % num_codes  # decode_latents' default
+    read = np.argmax(reader.predict(images, verbose=0), axis=-1)
+    majority = np.array(
+        [np.bincount(read[codes == code]).argmax() for code in range(num_codes)]
+    )
+    return np.mean(read == majority[codes]), len(set(majority.tolist()))
+
+
+code_rows = []
 for name in args.models.split(","):
     kind, settings = MODELS[name]
     conditional = "num_classes" in settings
@@ -122,6 +137,8 @@ for name in args.models.split(","):
         generated = np.clip((generated + (scale - 1)) / scale, 0, 1)
         title = name if temperature == 1 else f"{name} (T={temperature:g})"
         rows.append((title, *judge(generated, labels), seconds))
+        if "num_codes" in settings:
+            code_rows.append((title, *code_purity(generated, settings["num_codes"])))
 
 print()
 header = ("classifier score", 17), ("Fréchet distance", 18), ("read as asked", 15)
@@ -131,3 +148,8 @@ print(
 for name, score, distance, accuracy, seconds in rows:
     accuracy = "-" if accuracy is None else f"{accuracy:.2%}"
     print(f"{name:<26}{score:>17.2f}{distance:>18.2f}{accuracy:>15}{seconds:>9.0f}")
+for name, purity, digits_covered in code_rows:
+    print(
+        f"{name}: {purity:.2%} of samples read as their code's most frequent "
+        f"digit; the codes' most frequent digits are {digits_covered} different ones"
+    )
