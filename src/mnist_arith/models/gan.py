@@ -337,7 +337,7 @@ class GAN(keras.Model):
         )
 
     def _discriminator_loss(self, images, labels, training=True):
-        """Cross-entropy of scoring real images 1 and fresh fakes 0."""
+        """Cross-entropy of scoring real images 1 and fresh fakes 0 (+ code term)."""
         fakes, codes = self._fakes(images, labels, training)
         fakes = ops.stop_gradient(fakes)
         real_scores, _ = self._judge(images, labels, training)
@@ -350,7 +350,7 @@ class GAN(keras.Model):
         ) + self._code_loss(codes, code_logits)
 
     def _generator_loss(self, images, labels, training=True):
-        """Cross-entropy of the discriminator scoring fresh fakes 1."""
+        """Cross-entropy of the discriminator scoring fresh fakes 1 (+ code term)."""
         fakes, codes = self._fakes(images, labels, training)
         scores, code_logits = self._judge(fakes, labels, training)
         return ops.mean(
