@@ -5,7 +5,12 @@ Builds a course task's queries, splits them with a seeded train fraction, trains
 course's reference model (`preset="notebook"`) for the same number of epochs on
 the training split only, and scores both on every held-out query. Optional extra
 models isolate the ideas (`places-off`: the default without `DigitPlaces`;
-`lstm`: the attention LSTM).
+`written-order`: the default decoding answers in the order they are written
+instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM).
+
+For `+` and `*` it also splits the first model's held-out exact match by whether
+the same query with its operands swapped was in the training split: a model
+that has learned that the operator commutes answers those from memory.
 
 Run from the repository root:
 
@@ -34,6 +39,7 @@ MODELS = {
     "ours": {},
     "notebook": {"preset": "notebook"},
     "places-off": {"digit_places": False},
+    "written-order": {"padding": "left"},
     "lstm": {"cell": "lstm"},
     "wide": {"units": 128, "encoder_layers": 3, "decoder_layers": 3},
 }
@@ -72,7 +78,16 @@ print(
     f"{'model':<12}{'train':>8}{'held out':>10}{'exact match':>13}"
     f"{'per character':>15}{'train s':>10}"
 )
-results = {}
+
+
+def swapped_in_training(train, test):
+    """Marks held-out `+`/`*` queries whose swapped operands form a training query."""
+    seen = set(zip(train.operators[:, 0], *train.operands.T, strict=True))
+    swapped = zip(test.operators[:, 0], *test.operands[:, ::-1].T, strict=True)
+    return np.array([key[0] in "+*" and key in seen for key in swapped])
+
+
+results, answers = {}, {}
 for fraction in fractions:
     train, test = mnist_arith.split_queries(queries, fraction, seed=args.seed)
     x_train, y_train = table.encode(train.queries), table.encode(train.answers)
@@ -80,7 +95,10 @@ for fraction in fractions:
     for name in names:
         keras.utils.set_random_seed(args.seed)
         model = mnist_arith.text2text(
-            queries.query_width, queries.answer_width, table.size, **MODELS[name]
+            queries.query_width,
+            queries.answer_width,
+            table.size,
+            **{"padding": queries.padding, **MODELS[name]},
         )
         start = time.perf_counter()
         model.fit(
@@ -90,6 +108,7 @@ for fraction in fractions:
         predicted = table.decode(model.predict(x_test, batch_size=4096, verbose=0))
         report = mnist_arith.analyze_errors(test, predicted)
         results[name, fraction] = report
+        answers[name, fraction] = predicted
         print(
             f"{name:<12}{len(train):>8,}{len(test):>10,}{report.exact_match:>13.2%}"
             f"{report.character_accuracy:>15.2%}{seconds:>10.0f}",
@@ -101,6 +120,15 @@ print()
 print(f"errors of {names[0]} at {fractions[-1]:.0%}: {first.error_kinds}")
 print(f"exact match by operator: {first.by_operator}")
 print(f"exact match by carries/borrows: {first.by_carries}")
+swapped = swapped_in_training(train, test)
+commutes = np.isin(test.operators[:, 0], ["+", "*"])
+right = np.char.strip(answers[names[0], fractions[-1]]) == np.char.strip(test.answers)
+for label, mask in (("was", swapped), ("was not", commutes & ~swapped)):
+    if mask.any():
+        print(
+            f"exact match on the {mask.sum():,} held-out + and * queries whose "
+            f"swapped query {label} trained on: {right[mask].mean():.2%}"
+        )
 
 if args.plot:
     from matplotlib.figure import Figure

@@ -277,6 +277,17 @@ def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
     assert figure.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
+    for preset, left_aligned in (("2023", True), ("2021", False)):
+        path = tmp_path / f"{preset}.keras"
+        main(["train", "text2text", "--preset", preset, "--num-samples", "64",
+              "--units", "8", "--epochs", "1", "--quiet",
+              "--output", str(path)])  # fmt: skip
+        names = [layer.name for layer in keras.saving.load_model(path).layers]
+        assert ("left_align" in names) is left_aligned
+    assert "on the 32 held-out queries" in capsys.readouterr().out
+
+
 def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     model_path = tmp_path / "vae.keras"
     main(["train", "vae", "--conditional", "--latent-dim", "4",

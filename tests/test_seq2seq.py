@@ -6,6 +6,7 @@ from model_checks import assert_saved_model_matches
 
 import mnist_arith
 from mnist_arith.models.layers import DigitPlaces
+from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
 
@@ -41,6 +42,7 @@ def losses_after_fit(model, x, y, epochs=4):
         {**SMALL, "cell": "lstm", "reverse_queries": True},
         {**SMALL, "cell": "gru", "digit_places": False, "dropout": 0.0},
         {**SMALL, "encoder_layers": 2, "decoder_layers": 2, "digit_places": False},
+        {**SMALL, "padding": "left"},
     ],
 )
 def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
@@ -166,6 +168,65 @@ def test_digit_places_line_up_digits():
     )
 
 
+def left_aligned_reference(probabilities, space_id=12):
+    """`LeftAlign` by enumerating the answer lengths, in NumPy."""
+    _, width, vocabulary = probabilities.shape
+    space = probabilities[:, :, space_id]
+    lengths = np.stack(
+        [
+            np.prod(space[:, : width - n], axis=1)
+            * np.prod(1 - space[:, width - n :], axis=1)
+            for n in range(width + 1)
+        ],
+        axis=1,
+    )
+    lengths /= lengths.sum(axis=1, keepdims=True)
+    characters = probabilities.copy()
+    characters[:, :, space_id] = 0
+    characters /= characters.sum(axis=-1, keepdims=True)
+    outputs = np.zeros_like(probabilities)
+    for n in range(width + 1):
+        for slot in range(width):
+            shown = (
+                characters[:, width - n + slot]
+                if slot < n
+                else np.eye(vocabulary)[space_id]
+            )
+            outputs[:, slot] += lengths[:, n, None] * shown
+    return outputs
+
+
+def test_left_align_moves_right_aligned_answers_to_the_left():
+    table = mnist_arith.CharacterTable(mnist_arith.MULTIPLICATION_VOCABULARY)
+    written = ["   0", "  -5", " 205", "9801", "    "]
+    aligned = LeftAlign()(table.encode(written))
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(aligned),
+        table.encode([answer.strip().ljust(4) for answer in written]),
+        atol=1e-6,
+    )
+
+
+def test_left_align_matches_a_numpy_reference_on_soft_inputs():
+    probabilities = np.random.default_rng(0).dirichlet(np.ones(13), size=(8, 4))
+    probabilities[:, 0, 12] += 3.0  # likely a space before the answer
+    probabilities /= probabilities.sum(axis=-1, keepdims=True)
+    probabilities = probabilities.astype("float32")
+    aligned = keras.ops.convert_to_numpy(LeftAlign()(probabilities))
+    np.testing.assert_allclose(
+        aligned, left_aligned_reference(probabilities), rtol=1e-4, atol=1e-6
+    )
+    np.testing.assert_allclose(aligned.sum(axis=-1), 1.0, atol=1e-5)
+    assert LeftAlign.from_config(LeftAlign(space_id=3).get_config()).space_id == 3
+
+
+def test_padding_chooses_the_answer_layout():
+    assert text2text(**SMALL).get_layer("left_align").space_id == 12
+    left = text2text(**SMALL, padding="left")
+    assert "left_align" not in [layer.name for layer in left.layers]
+    assert "left_align" in [layer.name for layer in image2text(**SMALL).layers]
+
+
 def test_transformer_defaults():
     model = text2text()
     assert model.get_layer("digit_places") is not None
@@ -186,6 +247,7 @@ def test_transformer_defaults():
         ({"decoder_layers": 1.5}, "decoder_layers=1.5"),
         ({"preset": "course"}, "preset='course'"),
         ({"learning_rate": 0.0}, "learning_rate=0.0"),
+        ({"padding": "center"}, "padding='center'"),
     ],
 )
 def test_bad_arguments(kwargs, message):
@@ -196,7 +258,10 @@ def test_bad_arguments(kwargs, message):
 def test_bad_sizes():
     with pytest.raises(ValueError, match="vocabulary_size=20"):
         text2text(5, 3, 20)
-    assert text2text(5, 3, 20, digit_places=False, units=8).output_shape == (
+    with pytest.raises(ValueError, match=r"padding=.left.*vocabulary_size=20"):
+        text2text(5, 3, 20, digit_places=False)
+    model = text2text(5, 3, 20, digit_places=False, padding="left", units=8)
+    assert model.output_shape == (
         None,
         3,
         20,

@@ -533,8 +533,10 @@ def _train_sequence_model(arguments, verbose):
                 f"{' --reverse' if arguments.reverse else ''}"
             )
         options["preset"] = "notebook"
-    elif arguments.reverse:
-        options["reverse_queries"] = True
+    else:
+        options["padding"] = train.padding
+        if arguments.reverse:
+            options["reverse_queries"] = True
     if arguments.model == "image2text":
         digits = mnist_arith.load_digits(arguments.digits)
         if not (arguments.notebook or arguments.no_reader):

@@ -8,6 +8,9 @@ DIGIT_IDS = tuple(range(10))
 OPERATOR_IDS = (10, 11, 13)
 """Ids of `'+'`, `'-'` and `'*'` in the course vocabulary (with `*` appended)."""
 
+SPACE_ID = 12
+"""Id of the padding character `' '` in the course vocabulary."""
+
 MAX_PLACES = 8
 """Place ids run from 0 (not a digit) to 7: units, tens, ... up to 10^6."""
 
@@ -179,6 +182,75 @@ class AnswerSlots(keras.layers.Layer):
     def get_config(self) -> dict:
         """Returns the layer's config."""
         return {**super().get_config(), "length": self.length, "dim": self.dim}
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class LeftAlign(keras.layers.Layer):
+    """Moves the characters of right-aligned answers to the left, softly.
+
+    A decoder that writes answers right-aligned (`'  -5'`) gives every
+    answer slot a fixed place value: the last slot always holds the units.
+    The 2023 format writes answers left-aligned (`'-5  '`), where the units
+    move with the answer's length. This layer turns per-slot probabilities
+    of a right-aligned answer into those of the same answer left-aligned,
+    differentiably, so a model can think in places and still train on the
+    data as written. The answer's length is read from the probability of a
+    space in every slot (spaces before the answer, characters after them);
+    a confident input gives exactly the shifted answer.
+
+    Args:
+        space_id: the id of the padding character (12, `' '` in the course
+            vocabulary).
+        **kwargs: standard `keras.layers.Layer` arguments.
+
+    Examples:
+        >>> from mnist_arith import CharacterTable
+        >>> table = CharacterTable()
+        >>> table.decode(LeftAlign()(table.encode(["  -5", " 205"])))
+        ['-5  ', '205 ']
+    """
+
+    def __init__(self, space_id: int = SPACE_ID, **kwargs):
+        super().__init__(**kwargs)
+        self.space_id = space_id
+
+    def call(self, probabilities):
+        """Returns left-aligned probabilities, `[batch, width, vocabulary]`."""
+        ops = keras.ops
+        width, vocabulary = probabilities.shape[1], probabilities.shape[2]
+        epsilon = keras.backend.epsilon()
+        space = probabilities[:, :, self.space_id]
+        log_space = ops.log(ops.clip(space, epsilon, 1.0))
+        log_character = ops.log(ops.clip(1.0 - space, epsilon, 1.0))
+        # log P(the answer has n characters): n trailing characters after
+        # width - n leading spaces, for n = 0..width.
+        spaces_before = ops.cumsum(log_space, axis=1)
+        characters_after = ops.flip(ops.cumsum(ops.flip(log_character, 1), axis=1), 1)
+        log_lengths = [spaces_before[:, width - 1]]
+        for length in range(1, width):
+            before, after = width - length - 1, width - length
+            log_lengths.append(spaces_before[:, before] + characters_after[:, after])
+        log_lengths.append(characters_after[:, 0])
+        lengths = ops.softmax(ops.stack(log_lengths, axis=1), axis=1)
+        is_space = ops.one_hot(self.space_id, vocabulary, dtype=probabilities.dtype)
+        characters = probabilities * (1.0 - is_space)
+        characters = characters / ops.maximum(
+            ops.sum(characters, axis=-1, keepdims=True), epsilon
+        )
+        outputs = []
+        for slot in range(width):
+            # With n characters, slot j shows character width - n + j if j < n.
+            shown = sum(
+                lengths[:, length, None] * characters[:, width - length + slot]
+                for length in range(slot + 1, width + 1)
+            )
+            padded = ops.sum(lengths[:, : slot + 1], axis=1, keepdims=True)
+            outputs.append(shown + padded * is_space)
+        return ops.stack(outputs, axis=1)
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "space_id": self.space_id}
 
 
 def transformer_block(inputs, context, *, heads, dropout, name):

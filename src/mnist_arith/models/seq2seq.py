@@ -7,8 +7,10 @@ from mnist_arith._validation import check_positive_number
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.layers import MAX_PLACES
+from mnist_arith.models.layers import SPACE_ID
 from mnist_arith.models.layers import AnswerSlots
 from mnist_arith.models.layers import DigitPlaces
+from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.layers import PositionEmbedding
 from mnist_arith.models.layers import QueryOrder
 from mnist_arith.models.layers import transformer_block
@@ -35,6 +37,7 @@ def text2text(
     decoder_layers: int = 2,
     digit_places: bool = True,
     reverse_queries: bool = False,
+    padding: str = "right",
     dropout: float = 0.1,
     learning_rate: float = 1e-3,
 ) -> keras.Model:
@@ -43,8 +46,11 @@ def text2text(
     The default is a small transformer: every query character is embedded
     with its place value and operand (`DigitPlaces`), a self-attention encoder
     reads the query, and one learned slot per answer character attends to it
-    (all characters in one pass). Trained on 10% of the 2023 queries for 300
-    epochs it answered 99.8% of the other 90% exactly (BENCHMARKS.md).
+    (all characters in one pass). The decoder writes answers right-aligned,
+    so that every answer slot has a fixed place value, and for answers
+    padded on the right (the 2023 format, `'-5 '`) a `LeftAlign` layer lays
+    them out as written. Trained on 10% of the 2023 queries for 300 epochs it
+    answered every one of the other 90% exactly (BENCHMARKS.md).
     `cell="lstm"` or `"gru"` builds a bidirectional recurrent encoder with an
     attending recurrent decoder.
     `preset="notebook"` builds the course's reference model exactly:
@@ -72,6 +78,10 @@ def text2text(
             operand next to it.
         reverse_queries: whether the model reads queries reversed (matters for
             recurrent cells).
+        padding: how the answers the model learns are padded, as in
+            `make_queries` (`queries.padding`): `"right"` (the 2023 format,
+            `'-5 '`; needs the course vocabulary) or `"left"` (the 2021
+            format, `' -5'`: answers stay in the order they are written).
         dropout: dropout rate inside the encoder and decoder.
         learning_rate: the optimizer's learning rate.
 
@@ -80,7 +90,8 @@ def text2text(
         and returning probabilities `[batch, answer_length, vocabulary_size]`.
 
     Raises:
-        ValueError: for an unknown preset or cell, or non-positive sizes.
+        ValueError: for an unknown preset, cell or padding, or non-positive
+            sizes.
 
     Examples:
         >>> model = text2text(5, 3, 13, units=32)
@@ -96,6 +107,7 @@ def text2text(
             inputs, inputs, answer_length, vocabulary_size, "text2text"
         )
     units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    _check_padding(padding, vocabulary_size)
     if digit_places and vocabulary_size not in (13, 14):
         raise ValueError(
             "`digit_places` needs the course vocabulary (13 or 14 characters). "
@@ -105,7 +117,7 @@ def text2text(
     embedded = _embed_characters(ordered, units, digit_places, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
-        decoder_layers, dropout,
+        decoder_layers, dropout, padding,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="text2text"), learning_rate)
 
@@ -121,6 +133,7 @@ def image2text(
     encoder_layers: int = 2,
     decoder_layers: int = 2,
     reverse_queries: bool = False,
+    padding: str = "right",
     dropout: float = 0.1,
     filters: int = 32,
     character_reader: keras.Model | None = None,
@@ -152,6 +165,10 @@ def image2text(
         encoder_layers: stacked encoder layers.
         decoder_layers: stacked decoder layers.
         reverse_queries: whether the model reads the query reversed.
+        padding: how the answers the model learns are padded, as in
+            `make_queries` (`queries.padding`): `"right"` (the 2023 format,
+            `'-5 '`; needs the course vocabulary) or `"left"` (the 2021
+            format, `' -5'`: answers stay in the order they are written).
         dropout: dropout rate inside the encoder and decoder.
         filters: filters of the first convolution (the second has twice as
             many); unused with a `character_reader`.
@@ -165,7 +182,7 @@ def image2text(
         floats in [0, 1] and returning `[batch, answer_length, vocabulary_size]`.
 
     Raises:
-        ValueError: for an unknown preset or cell, non-positive sizes, or a
+        ValueError: for an unknown preset, cell or padding, non-positive sizes, or a
             `character_reader` that does not map 28x28x1 images to the course
             characters.
 
@@ -191,13 +208,14 @@ def image2text(
             inputs, features, answer_length, vocabulary_size, "image2text"
         )
     units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    _check_padding(padding, vocabulary_size)
     if reader is None:
         embedded = keras.layers.Dense(units, name="character_embedding")(features)
     else:
         embedded = _embed_characters(features, units, True, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
-        decoder_layers, dropout,
+        decoder_layers, dropout, padding,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="image2text"), learning_rate)
 
@@ -269,9 +287,22 @@ def _resolve_core(cell, units, encoder_layers, decoder_layers, dropout):
     return units
 
 
+def _check_padding(padding, vocabulary_size):
+    if padding not in ("left", "right"):
+        raise ValueError(
+            f"`padding` must be 'left' or 'right'. Received: padding={padding!r}"
+        )
+    if padding == "right" and vocabulary_size not in (13, 14):
+        raise ValueError(
+            "`padding='right'` aligns answers by the space of the course "
+            "vocabulary (13 or 14 characters); pass `padding='left'` to keep "
+            f"answers as written. Received: vocabulary_size={vocabulary_size}"
+        )
+
+
 def _core(
     embedded, answer_length, vocabulary_size, cell, encoder_layers,
-    decoder_layers, dropout,
+    decoder_layers, dropout, padding,
 ):  # fmt: skip
     if cell == "transformer":
         decoded = _transformer(
@@ -282,9 +313,12 @@ def _core(
             embedded, answer_length, _RECURRENT[cell], encoder_layers,
             decoder_layers, dropout,
         )  # fmt: skip
-    return keras.layers.Dense(vocabulary_size, activation="softmax", name="characters")(
-        decoded
-    )
+    characters = keras.layers.Dense(
+        vocabulary_size, activation="softmax", name="characters"
+    )(decoded)
+    if padding == "left":
+        return characters
+    return LeftAlign(SPACE_ID, name="left_align")(characters)
 
 
 def _transformer(embedded, answer_length, encoder_layers, decoder_layers, dropout):

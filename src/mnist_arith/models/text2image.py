@@ -369,13 +369,15 @@ def text2image(
     latent_dim: int = 8,
     stochastic: bool = False,
     temperature: float = 0.5,
+    padding: str = "right",
     learning_rate: float = 1e-3,
     seed: int | None = None,
 ) -> Text2Image:
     """Builds a compiled `Text2Image` from a text model and a character decoder.
 
     Parts not given are built untrained: `text2text(query_length,
-    answer_length, vocabulary_size)` (the default transformer) and the
+    answer_length, vocabulary_size, padding=padding)` (the default
+    transformer) and the
     decoder of `vae(num_classes=vocabulary_size, latent_dim=latent_dim)`.
     Train the decoder through its VAE on `character_dataset(digits)` and the
     text model with `fit(queries, answers)`, or use `train_text2image`, which
@@ -397,6 +399,8 @@ def text2image(
         stochastic: whether calls draw random handwriting (see `Text2Image`).
         temperature: the standard deviation of random latents (lower is
             tidier, higher more varied).
+        padding: the padding of the answers a new text model learns
+            (`queries.padding`, see `text2text`).
         learning_rate: AdamW's learning rate for training the text part.
         seed: the seed of the model's latent samples (and of a new decoder's
             VAE).
@@ -423,7 +427,9 @@ def text2image(
     _check_temperature(temperature)
     check_positive_number(learning_rate, "learning_rate")
     if text_model is None:
-        text_model = text2text(query_length, answer_length, vocabulary_size)
+        text_model = text2text(
+            query_length, answer_length, vocabulary_size, padding=padding
+        )
     else:
         _check_text_model_sizes(
             text_model, query_length, answer_length, vocabulary_size
@@ -471,7 +477,7 @@ def train_text2image(
         queries: the training queries and their answers.
         digits: the digit pools; default `load_digits()`.
         text_model: the text model to train, of the queries' sizes; default
-            a new `text2text()`.
+            a new `text2text()` for `queries.padding`.
         text_epochs: epochs of the text model.
         decoder_epochs: epochs of the character VAE.
         batch_size: queries per step of the text model.
@@ -539,6 +545,7 @@ def train_text2image(
         table.size,
         text_model=text_model,
         character_decoder=character_vae.decoder,
+        padding=queries.padding,
         seed=seed,
     )
     model.fit(
