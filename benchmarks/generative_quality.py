@@ -42,6 +42,8 @@ MODELS = {
     "gan": ("gan", {}),
     "gan-augmented": ("gan", {"augment": True}),
     "info-gan": ("gan", {"num_codes": 10}),
+    "gan-batch-norm": ("gan", {"batch_norm": True}),
+    "info-gan-batch-norm": ("gan", {"num_codes": 10, "batch_norm": True}),
     "conditional-vae": ("vae", {"num_classes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
     "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),

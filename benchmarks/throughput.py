@@ -10,14 +10,17 @@ rate is also given relative to the course's reference model
 (`text2text(7, 4, 13, preset="notebook")`), which is always measured in the
 same process. The models:
 
-- `text2text`: `text2text(7, 4, 13)`, the default transformer with digit places.
+- `text2text`: `text2text(7, 4, 13, padding="left")`, the default transformer
+  (the 2021 format's answers are padded on the left).
 - `notebook`: `text2text(7, 4, 13, preset="notebook")`, the course's LSTM(256).
-- `image2text`: `image2text(7, 4, 13)` on rendered float32 query images.
+- `image2text`: `image2text(7, 4, 13, padding="left")` on rendered float32 query
+  images.
 - `vae`: `vae()` (28x28x1 digits, latent 16).
 - `gan`: `gan()` (28x28x1 digits, one discriminator and one generator update
   per batch).
-- `text2image`: `text2image(7, 4, 13).fit(queries, answers)`, which trains
-  its text part (a default `text2text`) through the `Text2Image` wrapper.
+- `text2image`: `text2image(7, 4, 13, padding="left").fit(queries, answers)`,
+  which trains its text part (a default `text2text`) through the `Text2Image`
+  wrapper.
 
 Models train as their factories compile them (`jit_compile="auto"`,
 `steps_per_execution=1`) unless `--jit-compile` or `--steps-per-execution` say
@@ -138,9 +141,10 @@ def build(name):
     if name == "notebook":
         return mnist_arith.text2text(7, 4, 13, preset="notebook"), x_text, y_text
     if name == "text2text":
-        return mnist_arith.text2text(7, 4, 13), x_text, y_text
+        return mnist_arith.text2text(7, 4, 13, padding="left"), x_text, y_text
     if name == "text2image":
-        return mnist_arith.text2image(7, 4, 13, seed=args.seed), x_text, y_text
+        model = mnist_arith.text2image(7, 4, 13, padding="left", seed=args.seed)
+        return model, x_text, y_text
     if name == "image2text":
         images = mnist_arith.render_query_images(
             queries.queries,
@@ -149,7 +153,7 @@ def build(name):
             channel_axis=True,
             glyph_style="2021",
         )
-        return mnist_arith.image2text(7, 4, 13), images, y_text
+        return mnist_arith.image2text(7, 4, 13, padding="left"), images, y_text
     if name == "vae":
         return mnist_arith.vae(seed=args.seed), digit_images(), None
     return mnist_arith.gan(seed=args.seed), 2 * digit_images() - 1, None

@@ -115,7 +115,10 @@ def train_to_target(name):
     keras.utils.set_random_seed(args.seed)
     factory = mnist_arith.image2text if images else mnist_arith.text2text
     model = factory(
-        queries.query_width, queries.answer_width, table.size, **MODELS[name]
+        queries.query_width,
+        queries.answer_width,
+        table.size,
+        **{"padding": queries.padding, **MODELS[name]},
     )
     train_seconds = 0.0
     wall_start = time.perf_counter()

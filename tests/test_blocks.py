@@ -145,3 +145,28 @@ def test_networks_round_trip_their_config():
         clone = keras.Model.from_config(network.get_config())
         assert clone.output_shape == network.output_shape
         assert conv_sizes(clone) == conv_sizes(network)
+
+
+def test_batch_norm_comes_before_the_activation():
+    network = conv_net((28, 28, 1), 4, num_layers=3, filters=4, batch_norm=True)
+    names = [layer.name for layer in network.layers]
+    assert names[1:9] == [
+        "conv_0", "conv_1", "conv_1_norm", "conv_1_activation",
+        "conv_2", "conv_2_norm", "conv_2_activation", "flatten",
+    ]  # fmt: skip
+    first, second = network.get_layer("conv_0"), network.get_layer("conv_1")
+    assert first.use_bias and first.activation.__name__ == "relu"
+    assert not second.use_bias and second.activation.__name__ == "linear"
+    generator = deconv_net(4, (28, 28, 1), num_layers=2, filters=4, batch_norm=True)
+    normalised = [
+        layer.name
+        for layer in generator.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert normalised == ["dense_norm", "deconv_0_norm", "deconv_1_norm"]
+    assert generator.get_layer("output").use_bias
+    plain = deconv_net(4, (28, 28, 1), num_layers=2, filters=4)
+    assert [layer.name for layer in plain.layers] == [
+        "latent", "dense", "reshape", "deconv_0", "deconv_1", "output"
+    ]  # fmt: skip
+    assert plain.get_layer("dense").activation.__name__ == "relu"

@@ -25,7 +25,7 @@ def weights(network):
 
 @pytest.fixture(scope="module")
 def trained(data):
-    """A GAN, a conditional GAN and an InfoGAN after 2 epochs of 2 batches."""
+    """GANs (plain, conditional, InfoGAN, batch-normalised), 2 epochs of 2 batches."""
     images, labels = data
     keras.utils.set_random_seed(0)
     model = gan(**SMALL, seed=1)
@@ -38,14 +38,18 @@ def trained(data):
     info = gan(**SMALL, num_codes=10, seed=1)
     info_before = weights(info.generator), weights(info.discriminator)
     info_history = info.fit(images, batch_size=32, epochs=2, verbose=0)
+    normalised = gan(**SMALL, batch_norm=True, seed=1)
+    normalised_before = weights(normalised.generator), weights(normalised.discriminator)
+    normalised_history = normalised.fit(images, batch_size=32, epochs=2, verbose=0)
     return {
         "gan": (model, history.history, before),
         "conditional": (conditional, conditional_history.history, None),
         "info": (info, info_history.history, info_before),
+        "batch_norm": (normalised, normalised_history.history, normalised_before),
     }
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional", "info"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm"])
 def test_fit_reports_both_losses(trained, name):
     model, history, _ = trained[name]
     assert set(history) == {"discriminator_loss", "generator_loss"}
@@ -57,7 +61,7 @@ def test_fit_reports_both_losses(trained, name):
     assert int(model.optimizer.iterations) == 4
 
 
-@pytest.mark.parametrize("name", ["gan", "info"])
+@pytest.mark.parametrize("name", ["gan", "info", "batch_norm"])
 def test_training_updates_both_networks(trained, name):
     # For the InfoGAN this includes the discriminator's code head.
     model, _, (generator_before, discriminator_before) = trained[name]
@@ -138,7 +142,7 @@ def test_evaluate(trained, data):
     assert np.isfinite(list(logs.values())).all()
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional", "info"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm"])
 def test_config_and_saving_round_trip(trained, tmp_path, name):
     model, _, _ = trained[name]
     clone = assert_config_round_trip(model)
@@ -160,6 +164,26 @@ def test_config_and_saving_round_trip(trained, tmp_path, name):
             np.testing.assert_allclose(
                 keras.ops.convert_to_numpy(new), keras.ops.convert_to_numpy(old)
             )
+
+
+def test_batch_norm_layers_learn_their_statistics(trained):
+    model, _, _ = trained["batch_norm"]
+    norms = [
+        layer
+        for network in (model.generator, model.discriminator)
+        for layer in network.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    # Every hidden layer but the discriminator's first, as in DCGAN.
+    assert [layer.name for layer in norms] == [
+        "dense_norm", "deconv_0_norm", "deconv_1_norm", "conv_1_norm"
+    ]  # fmt: skip
+    for layer in norms:
+        assert np.abs(keras.ops.convert_to_numpy(layer.moving_mean)).max() > 0
+    assert not any(
+        isinstance(layer, keras.layers.BatchNormalization)
+        for layer in trained["gan"][0].generator.layers
+    )
 
 
 def test_loaded_model_trains_on(trained, data, tmp_path):

@@ -43,6 +43,7 @@ from mnist_arith.models.blocks import deconv_net
 from mnist_arith.models.gan import GAN
 from mnist_arith.models.gan import gan
 from mnist_arith.models.layers import DigitPlaces
+from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.reader import digit_reader
 from mnist_arith.models.reader import read_images
 from mnist_arith.models.reader import reader_features
@@ -78,6 +79,7 @@ __all__ = [
     "Digits",
     "ErrorAnalysis",
     "ExactMatch",
+    "LeftAlign",
     "Queries",
     "QueryDataset",
     "Sampling",

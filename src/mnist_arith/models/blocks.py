@@ -52,6 +52,7 @@ def conv_net(
     filter_growth: int = 2,
     activation: str = "relu",
     output_activation: str | None = None,
+    batch_norm: bool = False,
     name: str = "conv_net",
 ) -> keras.Model:
     """Builds a down-sampling convolutional network ending in a dense layer.
@@ -73,6 +74,8 @@ def conv_net(
             next (`1` keeps them constant as the course does, `2` doubles).
         activation: activation of the convolutions.
         output_activation: activation of the final dense layer.
+        batch_norm: whether every convolution but the first is batch
+            normalised before its activation (as in DCGAN discriminators).
         name: name of the model.
 
     Returns:
@@ -100,6 +103,7 @@ def conv_net(
         filters=filters,
         filter_growth=filter_growth,
         activation=activation,
+        batch_norm=batch_norm,
     )
     outputs = layers.Dense(output_size, activation=output_activation, name="output")(
         features
@@ -116,6 +120,7 @@ def deconv_net(
     filter_growth: int = 2,
     activation: str = "relu",
     output_activation: str | None = "sigmoid",
+    batch_norm: bool = False,
     name: str = "deconv_net",
 ) -> keras.Model:
     """Builds an up-sampling network from a latent vector to an image.
@@ -142,6 +147,9 @@ def deconv_net(
             convolutions.
         output_activation: activation of the image, `"sigmoid"` for data in
             [0, 1] and `"tanh"` for [-1, 1].
+        batch_norm: whether the dense layer and every transposed convolution
+            are batch normalised before their activation (as in DCGAN
+            generators).
         name: name of the model.
 
     Returns:
@@ -169,25 +177,51 @@ def deconv_net(
         filter_growth=filter_growth,
         activation=activation,
         output_activation=output_activation,
+        batch_norm=batch_norm,
     )
     return keras.Model(inputs, outputs, name=name)
 
 
 def _downsample(
-    inputs, *, num_layers, filters, filter_growth, activation, prefix="conv"
+    inputs,
+    *,
+    num_layers,
+    filters,
+    filter_growth,
+    activation,
+    batch_norm=False,
+    prefix="conv",
 ):
     """Applies `conv_net`'s convolutions and `Flatten` to a tensor (no checks)."""
     x = inputs
     for index in range(num_layers):
+        # As in DCGAN, the first convolution sees the images unnormalised.
+        normalised = batch_norm and index > 0
         x = layers.Conv2D(
             filters * filter_growth**index,
             3,
             strides=2,
             padding="same",
-            activation=activation,
+            **_layer_options(activation, normalised),
             name=f"{prefix}_{index}",
         )(x)
+        x = _normalised(x, activation, normalised, f"{prefix}_{index}")
     return layers.Flatten(name="flatten")(x)
+
+
+def _layer_options(activation, batch_norm):
+    """A layer's own activation and bias, unless batch normalisation follows."""
+    if batch_norm:
+        return {"activation": None, "use_bias": False}
+    return {"activation": activation}
+
+
+def _normalised(x, activation, batch_norm, name):
+    """Batch normalisation and then the activation, if asked for."""
+    if not batch_norm:
+        return x
+    x = layers.BatchNormalization(name=f"{name}_norm")(x)
+    return layers.Activation(activation, name=f"{name}_activation")(x)
 
 
 def _upsample(
@@ -199,6 +233,7 @@ def _upsample(
     filter_growth,
     activation,
     output_activation,
+    batch_norm=False,
     prefix="deconv",
 ):
     """Applies `deconv_net`'s layers to a latent tensor (no checks)."""
@@ -208,9 +243,10 @@ def _upsample(
     start_filters = filters * filter_growth ** (num_layers - 1)
     x = layers.Dense(
         start_height * start_width * start_filters,
-        activation=activation,
+        **_layer_options(activation, batch_norm),
         name="dense",
     )(inputs)
+    x = _normalised(x, activation, batch_norm, "dense")
     x = layers.Reshape((start_height, start_width, start_filters), name="reshape")(x)
     for index in range(num_layers):
         x = layers.Conv2DTranspose(
@@ -218,9 +254,10 @@ def _upsample(
             3,
             strides=2,
             padding="same",
-            activation=activation,
+            **_layer_options(activation, batch_norm),
             name=f"{prefix}_{index}",
         )(x)
+        x = _normalised(x, activation, batch_norm, f"{prefix}_{index}")
     extra_height = start_height * 2**num_layers - height
     extra_width = start_width * 2**num_layers - width
     if extra_height or extra_width:

@@ -31,6 +31,7 @@ GAN_PRESETS = {
         "filter_growth": 2,
         "learning_rate": 2e-4,
         "discriminator_activation": "leaky_relu",
+        "batch_norm": False,
     },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
@@ -41,6 +42,7 @@ GAN_PRESETS = {
         "filter_growth": 1,
         "learning_rate": 2e-4,
         "discriminator_activation": "relu",
+        "batch_norm": False,
     },
 }
 """Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
@@ -372,6 +374,7 @@ def gan(
     num_layers: int | None = None,
     filters: int | None = None,
     learning_rate: float | None = None,
+    batch_norm: bool | None = None,
     augment: bool = False,
     preset: str = "digits",
     seed: int | None = None,
@@ -403,6 +406,8 @@ def gan(
         filters: filters of the discriminator's first (generator's last)
             layer.
         learning_rate: both Adam optimizers' learning rate.
+        batch_norm: whether both networks batch-normalise their hidden
+            layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
         preset: `"digits"` or `"faces"`.
@@ -430,8 +435,9 @@ def gan(
         num_layers=num_layers,
         filters=filters,
         learning_rate=learning_rate,
+        batch_norm=batch_norm,
     )
-    stack = _stack_settings(settings)
+    stack = {**_stack_settings(settings), "batch_norm": settings["batch_norm"]}
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
     inputs, noise = _latent_inputs(noise_size, num_classes or num_codes)
     images = _upsample(
