@@ -19,7 +19,8 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
 in turn, and judged like an unconditional GAN: its codes are not labels). For
 it the script also reports how far the codes learned digit classes: the share
 of samples read as their code's most frequent digit, and how many different
-digits those are.
+digits those are. `gan-batch-norm` and `info-gan-batch-norm` build the same
+GANs with `batch_norm=True`; `--filters` widens every model.
 
 Run from the repository root:
 
@@ -62,6 +63,9 @@ parser.add_argument(
     "--temperatures",
     default="1,0.5",
     help="prior standard deviations to sample at (1 is the prior itself)",
+)
+parser.add_argument(
+    "--filters", type=int, default=None, help="filters of every model (default: 32)"
 )
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
@@ -119,6 +123,8 @@ def code_purity(images, num_codes):
 code_rows = []
 for name in args.models.split(","):
     kind, settings = MODELS[name]
+    if args.filters is not None:
+        settings = {**settings, "filters": args.filters}
     conditional = "num_classes" in settings
     scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
     keras.utils.set_random_seed(0)
