@@ -50,7 +50,7 @@ def text2text(
     so that every answer slot has a fixed place value, and for answers
     padded on the right (the 2023 format, `'-5 '`) a `LeftAlign` layer lays
     them out as written. Trained on 10% of the 2023 queries for 300 epochs it
-    answered every one of the other 90% exactly (BENCHMARKS.md).
+    answered all but one of the other 18,000 exactly (BENCHMARKS.md).
     `cell="lstm"` or `"gru"` builds a bidirectional recurrent encoder with an
     attending recurrent decoder.
     `preset="notebook"` builds the course's reference model exactly:
