@@ -116,6 +116,8 @@ def test_deconv_net_reaches_any_size(height, width, channels, data):
         (lambda: conv_net((28, 28, 1), 2, filters=0), "Received: filters=0"),
         (lambda: conv_net((28, 28, 1), 2, num_layers=0), "Received: num_layers=0"),
         (lambda: conv_net((28, 28, 1), 2, filter_growth=1.5), "filter_growth=1.5"),
+        (lambda: conv_net((28, 28, 1), 2, kernel_size=0), "Received: kernel_size=0"),
+        (lambda: deconv_net(2, (28, 28, 1), hidden_units=0), "hidden_units=0"),
         (lambda: OneHot(0), "Received: num_classes=0"),
     ],
 )
@@ -170,3 +172,22 @@ def test_batch_norm_comes_before_the_activation():
         "latent", "dense", "reshape", "deconv_0", "deconv_1", "output"
     ]  # fmt: skip
     assert plain.get_layer("dense").activation.__name__ == "relu"
+
+
+def test_kernel_size_and_hidden_layer():
+    network = conv_net(
+        (28, 28, 1), 3, filters=4, kernel_size=4, hidden_units=16, batch_norm=True
+    )
+    assert network.get_layer("conv_1").kernel_size == (4, 4)
+    assert network.get_layer("hidden").units == 16
+    assert not network.get_layer("hidden").use_bias
+    names = [layer.name for layer in network.layers]
+    assert names[-5:] == [
+        "flatten", "hidden", "hidden_norm", "hidden_activation", "output"
+    ]  # fmt: skip
+    generator = deconv_net(5, (28, 28, 1), filters=4, kernel_size=4, hidden_units=16)
+    assert generator.get_layer("hidden").input.shape == (None, 5)
+    assert generator.get_layer("dense").input.shape == (None, 16)
+    assert generator.get_layer("hidden").activation.__name__ == "relu"
+    assert generator.get_layer("deconv_0").kernel_size == (4, 4)
+    assert generator.output_shape == (None, 28, 28, 1)

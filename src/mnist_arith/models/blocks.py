@@ -53,6 +53,8 @@ def conv_net(
     activation: str = "relu",
     output_activation: str | None = None,
     batch_norm: bool = False,
+    kernel_size: int = 3,
+    hidden_units: int | None = None,
     name: str = "conv_net",
 ) -> keras.Model:
     """Builds a down-sampling convolutional network ending in a dense layer.
@@ -76,6 +78,9 @@ def conv_net(
         output_activation: activation of the final dense layer.
         batch_norm: whether every convolution but the first is batch
             normalised before its activation (as in DCGAN discriminators).
+        kernel_size: the convolutions' kernel size.
+        hidden_units: units of a dense layer between `Flatten` and the
+            output (with the convolutions' activation), or `None` for none.
         name: name of the model.
 
     Returns:
@@ -96,6 +101,7 @@ def conv_net(
     input_shape = _check_image_shape(input_shape, "input_shape")
     check_positive_int(output_size, "output_size")
     _check_stack(input_shape, num_layers, filters, filter_growth)
+    _check_layer_sizes(kernel_size, hidden_units)
     inputs = keras.Input(input_shape, name="images")
     features = _downsample(
         inputs,
@@ -104,6 +110,8 @@ def conv_net(
         filter_growth=filter_growth,
         activation=activation,
         batch_norm=batch_norm,
+        kernel_size=kernel_size,
+        hidden_units=hidden_units,
     )
     outputs = layers.Dense(output_size, activation=output_activation, name="output")(
         features
@@ -121,6 +129,8 @@ def deconv_net(
     activation: str = "relu",
     output_activation: str | None = "sigmoid",
     batch_norm: bool = False,
+    kernel_size: int = 3,
+    hidden_units: int | None = None,
     name: str = "deconv_net",
 ) -> keras.Model:
     """Builds an up-sampling network from a latent vector to an image.
@@ -150,6 +160,9 @@ def deconv_net(
         batch_norm: whether the dense layer and every transposed convolution
             are batch normalised before their activation (as in DCGAN
             generators).
+        kernel_size: the transposed convolutions' kernel size.
+        hidden_units: units of a dense layer before the one that fills the
+            feature map, or `None` for none.
         name: name of the model.
 
     Returns:
@@ -168,6 +181,7 @@ def deconv_net(
     check_positive_int(latent_dim, "latent_dim")
     output_shape = _check_image_shape(output_shape, "output_shape")
     _check_stack(output_shape, num_layers, filters, filter_growth)
+    _check_layer_sizes(kernel_size, hidden_units)
     inputs = keras.Input((latent_dim,), name="latent")
     outputs = _upsample(
         inputs,
@@ -178,6 +192,8 @@ def deconv_net(
         activation=activation,
         output_activation=output_activation,
         batch_norm=batch_norm,
+        kernel_size=kernel_size,
+        hidden_units=hidden_units,
     )
     return keras.Model(inputs, outputs, name=name)
 
@@ -190,6 +206,8 @@ def _downsample(
     filter_growth,
     activation,
     batch_norm=False,
+    kernel_size=3,
+    hidden_units=None,
     prefix="conv",
 ):
     """Applies `conv_net`'s convolutions and `Flatten` to a tensor (no checks)."""
@@ -199,14 +217,23 @@ def _downsample(
         normalised = batch_norm and index > 0
         x = layers.Conv2D(
             filters * filter_growth**index,
-            3,
+            kernel_size,
             strides=2,
             padding="same",
             **_layer_options(activation, normalised),
             name=f"{prefix}_{index}",
         )(x)
         x = _normalised(x, activation, normalised, f"{prefix}_{index}")
-    return layers.Flatten(name="flatten")(x)
+    x = layers.Flatten(name="flatten")(x)
+    return _hidden(x, hidden_units, activation, batch_norm)
+
+
+def _hidden(x, units, activation, batch_norm):
+    """An optional dense layer between the image stack and the vectors."""
+    if units is None:
+        return x
+    x = layers.Dense(units, **_layer_options(activation, batch_norm), name="hidden")(x)
+    return _normalised(x, activation, batch_norm, "hidden")
 
 
 def _layer_options(activation, batch_norm):
@@ -234,6 +261,8 @@ def _upsample(
     activation,
     output_activation,
     batch_norm=False,
+    kernel_size=3,
+    hidden_units=None,
     prefix="deconv",
 ):
     """Applies `deconv_net`'s layers to a latent tensor (no checks)."""
@@ -241,6 +270,7 @@ def _upsample(
     start_height = _downsampled_size(height, num_layers)
     start_width = _downsampled_size(width, num_layers)
     start_filters = filters * filter_growth ** (num_layers - 1)
+    inputs = _hidden(inputs, hidden_units, activation, batch_norm)
     x = layers.Dense(
         start_height * start_width * start_filters,
         **_layer_options(activation, batch_norm),
@@ -251,7 +281,7 @@ def _upsample(
     for index in range(num_layers):
         x = layers.Conv2DTranspose(
             filters * filter_growth ** (num_layers - 1 - index),
-            3,
+            kernel_size,
             strides=2,
             padding="same",
             **_layer_options(activation, batch_norm),
@@ -391,6 +421,12 @@ def _check_stack(image_shape, num_layers, filters, filter_growth):
             f"at most {limit} stride-2 layers (each needs at least 2 pixels "
             f"per side). Received: num_layers={num_layers}"
         )
+
+
+def _check_layer_sizes(kernel_size, hidden_units):
+    check_positive_int(kernel_size, "kernel_size")
+    if hidden_units is not None:
+        check_positive_int(hidden_units, "hidden_units")
 
 
 def _settings(presets, preset, **overrides):
