@@ -20,9 +20,7 @@ in turn, and judged like an unconditional GAN: its codes are not labels). For
 it the script also reports how far the codes learned digit classes: the share
 of samples read as their code's most frequent digit, and how many different
 digits those are. `gan-batch-norm` and `info-gan-batch-norm` build the same
-GANs with `batch_norm=True`, and the `-large` models use the
-`"digits-large"` preset (the InfoGAN paper's MNIST networks); `--filters`
-widens every model.
+GANs with `batch_norm=True`; `--filters` widens every model.
 
 Run from the repository root:
 
@@ -47,9 +45,6 @@ MODELS = {
     "info-gan": ("gan", {"num_codes": 10}),
     "gan-batch-norm": ("gan", {"batch_norm": True}),
     "info-gan-batch-norm": ("gan", {"num_codes": 10, "batch_norm": True}),
-    "gan-large": ("gan", {"preset": "digits-large"}),
-    "info-gan-large": ("gan", {"preset": "digits-large", "num_codes": 10}),
-    "conditional-gan-large": ("gan", {"preset": "digits-large", "num_classes": 10}),
     "conditional-vae": ("vae", {"num_classes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
     "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),

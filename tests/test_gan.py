@@ -41,19 +41,15 @@ def trained(data):
     normalised = gan(**SMALL, batch_norm=True, seed=1)
     normalised_before = weights(normalised.generator), weights(normalised.discriminator)
     normalised_history = normalised.fit(images, batch_size=32, epochs=2, verbose=0)
-    large = gan(**SMALL, preset="digits-large", seed=1)
-    large_before = weights(large.generator), weights(large.discriminator)
-    large_history = large.fit(images, batch_size=32, epochs=2, verbose=0)
     return {
         "gan": (model, history.history, before),
         "conditional": (conditional, conditional_history.history, None),
         "info": (info, info_history.history, info_before),
         "batch_norm": (normalised, normalised_history.history, normalised_before),
-        "large": (large, large_history.history, large_before),
     }
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm", "large"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm"])
 def test_fit_reports_both_losses(trained, name):
     model, history, _ = trained[name]
     assert set(history) == {"discriminator_loss", "generator_loss"}
@@ -65,7 +61,7 @@ def test_fit_reports_both_losses(trained, name):
     assert int(model.optimizer.iterations) == 4
 
 
-@pytest.mark.parametrize("name", ["gan", "info", "batch_norm", "large"])
+@pytest.mark.parametrize("name", ["gan", "info", "batch_norm"])
 def test_training_updates_both_networks(trained, name):
     # For the InfoGAN this includes the discriminator's code head.
     model, _, (generator_before, discriminator_before) = trained[name]
@@ -146,7 +142,7 @@ def test_evaluate(trained, data):
     assert np.isfinite(list(logs.values())).all()
 
 
-@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm", "large"])
+@pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm"])
 def test_config_and_saving_round_trip(trained, tmp_path, name):
     model, _, _ = trained[name]
     clone = assert_config_round_trip(model)
@@ -234,22 +230,6 @@ def test_faces_preset_follows_the_course():
     for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
         assert float(optimizer.beta_1) == pytest.approx(0.5)
-
-
-def test_large_digits_preset_follows_the_infogan_paper():
-    model = gan(preset="digits-large", latent_dim=4, seed=0)
-    discriminator = model.discriminator
-    assert [discriminator.get_layer(f"conv_{i}").filters for i in (0, 1)] == [64, 128]
-    assert discriminator.get_layer("conv_1").kernel_size == (4, 4)
-    assert discriminator.get_layer("hidden").units == 1024
-    assert model.generator.get_layer("hidden").units == 1024
-    assert model.generator.get_layer("dense_norm") is not None
-    assert float(model.discriminator_optimizer.learning_rate) == pytest.approx(2e-4)
-    assert float(model.generator_optimizer.learning_rate) == pytest.approx(1e-3)
-    # A learning rate given sets both.
-    both = gan(preset="digits-large", latent_dim=4, filters=4, learning_rate=5e-4)
-    for optimizer in (both.discriminator_optimizer, both.generator_optimizer):
-        assert float(optimizer.learning_rate) == pytest.approx(5e-4)
 
 
 def test_compile_errors():

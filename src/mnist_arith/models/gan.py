@@ -35,22 +35,6 @@ GAN_PRESETS = {
         "kernel_size": 3,
         "hidden_units": None,
     },
-    # The InfoGAN paper's MNIST networks (Chen et al., 2016), near enough:
-    # wider, 4x4 kernels, batch norm, a 1,024-unit dense layer in each
-    # network, and a faster generator.
-    "digits-large": {
-        "input_shape": (28, 28, 1),
-        "latent_dim": 64,
-        "num_layers": 2,
-        "filters": 64,
-        "filter_growth": 2,
-        "kernel_size": 4,
-        "hidden_units": 1024,
-        "learning_rate": 2e-4,
-        "generator_learning_rate": 1e-3,
-        "discriminator_activation": "leaky_relu",
-        "batch_norm": True,
-    },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
         "input_shape": (64, 64, 3),
@@ -407,10 +391,7 @@ def gan(
     preset: `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64
     filters, a leaky-ReLU discriminator, learning rate 2e-4) or `"faces"`
     (the course notebook: 64x64x3, noise of 256, 4 layers of 128 filters,
-    ReLU, 2e-4). `"digits-large"` follows the networks of the InfoGAN paper
-    for MNIST (Chen et al., 2016): 64 then 128 filters with 4x4 kernels, batch
-    normalisation, a 1,024-unit dense layer in each network, and a generator
-    learning rate of 1e-3 (a `learning_rate` given sets both).
+    ReLU, 2e-4).
     `augment=True` shows the discriminator every image randomly shifted and
     partly blanked (`DifferentiableAugmentation`), a remedy for
     training sets of a few hundred images; on the 4,000 embedded digits it
@@ -434,7 +415,7 @@ def gan(
             layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
-        preset: `"digits"`, `"digits-large"` or `"faces"`.
+        preset: `"digits"` or `"faces"`.
         seed: the seed of the noise.
 
     Returns:
@@ -499,13 +480,10 @@ def gan(
         seed=seed,
         name="gan",
     )
-    discriminator_rate = settings["learning_rate"]
-    generator_rate = discriminator_rate
-    if learning_rate is None:
-        generator_rate = settings.get("generator_learning_rate", discriminator_rate)
+    learning_rate = settings["learning_rate"]
     model.compile(
-        discriminator_optimizer=keras.optimizers.Adam(discriminator_rate, beta_1=0.5),
-        generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        generator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
     )
     return model
 
