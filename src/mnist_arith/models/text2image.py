@@ -377,8 +377,8 @@ def text2image(
 
     Parts not given are built untrained: `text2text(query_length,
     answer_length, vocabulary_size, padding=padding)` (the default
-    transformer) and the
-    decoder of `vae(num_classes=vocabulary_size, latent_dim=latent_dim)`.
+    transformer) and the decoder of `vae(num_classes=vocabulary_size,
+    latent_dim=latent_dim)`.
     Train the decoder through its VAE on `character_dataset(digits)` and the
     text model with `fit(queries, answers)`, or use `train_text2image`, which
     does both. The model is compiled with AdamW and categorical
