@@ -32,8 +32,6 @@ GAN_PRESETS = {
         "learning_rate": 2e-4,
         "discriminator_activation": "leaky_relu",
         "batch_norm": False,
-        "kernel_size": 3,
-        "hidden_units": None,
     },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
@@ -45,8 +43,6 @@ GAN_PRESETS = {
         "learning_rate": 2e-4,
         "discriminator_activation": "relu",
         "batch_norm": False,
-        "kernel_size": 3,
-        "hidden_units": None,
     },
 }
 """Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
@@ -443,12 +439,7 @@ def gan(
         learning_rate=learning_rate,
         batch_norm=batch_norm,
     )
-    stack = {
-        **_stack_settings(settings),
-        "batch_norm": settings["batch_norm"],
-        "kernel_size": settings["kernel_size"],
-        "hidden_units": settings["hidden_units"],
-    }
+    stack = {**_stack_settings(settings), "batch_norm": settings["batch_norm"]}
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
     inputs, noise = _latent_inputs(noise_size, num_classes or num_codes)
     images = _upsample(
