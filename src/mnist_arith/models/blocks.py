@@ -451,15 +451,16 @@ def _settings(presets, preset, **overrides):
     return settings
 
 
-def _check_num_classes(num_classes):
+def _check_num_classes(num_classes, name="num_classes", absent="unconditional"):
+    """Checks a number of classes (or of InfoGAN codes): `None` or at least 2."""
     if num_classes is not None and (
         isinstance(num_classes, bool)
         or not isinstance(num_classes, int)
         or num_classes < 2
     ):
         raise ValueError(
-            "`num_classes` must be None (unconditional) or an integer of at least "
-            f"2. Received: num_classes={num_classes!r}"
+            f"`{name}` must be None ({absent}) or an integer of at least 2. "
+            f"Received: {name}={num_classes!r}"
         )
 
 

@@ -481,14 +481,8 @@ def gan(
 
 
 def _check_num_codes(num_codes, num_classes):
-    if num_codes is None:
-        return
-    if isinstance(num_codes, bool) or not isinstance(num_codes, int) or num_codes < 2:
-        raise ValueError(
-            "`num_codes` must be None (no InfoGAN code) or an integer of at least "
-            f"2. Received: num_codes={num_codes!r}"
-        )
-    if num_classes is not None:
+    _check_num_classes(num_codes, "num_codes", "no InfoGAN code")
+    if num_codes is not None and num_classes is not None:
         raise ValueError(
             "A GAN takes either class labels (`num_classes`) or an InfoGAN code "
             f"(`num_codes`), not both. Received: num_classes={num_classes}, "
