@@ -20,7 +20,10 @@ in turn, and judged like an unconditional GAN: its codes are not labels). For
 it the script also reports how far the codes learned digit classes: the share
 of samples read as their code's most frequent digit, and how many different
 digits those are. `gan-batch-norm` and `info-gan-batch-norm` build the same
-GANs with `batch_norm=True`; `--filters` widens every model.
+GANs with `batch_norm=True`; `gan-large` and `info-gan-large` with
+`preset="digits-large"` (the InfoGAN paper's MNIST networks). `--filters`
+widens every model; `--report-every N` judges the models every N epochs of
+their training as well as at the end.
 
 Run from the repository root:
 
@@ -45,6 +48,8 @@ MODELS = {
     "info-gan": ("gan", {"num_codes": 10}),
     "gan-batch-norm": ("gan", {"batch_norm": True}),
     "info-gan-batch-norm": ("gan", {"num_codes": 10, "batch_norm": True}),
+    "gan-large": ("gan", {"preset": "digits-large"}),
+    "info-gan-large": ("gan", {"preset": "digits-large", "num_codes": 10}),
     "conditional-vae": ("vae", {"num_classes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
     "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),
@@ -66,6 +71,12 @@ parser.add_argument(
 )
 parser.add_argument(
     "--filters", type=int, default=None, help="filters of every model (default: 32)"
+)
+parser.add_argument(
+    "--report-every",
+    type=int,
+    default=None,
+    help="also judge the models after every this many epochs",
 )
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
@@ -131,22 +142,30 @@ for name in args.models.split(","):
     model = getattr(mnist_arith, kind)(**settings)
     images = train_float * scale - (scale - 1)
     inputs = [images, train_labels] if conditional else images
-    start = time.perf_counter()
-    model.fit(inputs, epochs=args.epochs, batch_size=64, verbose=0)
-    seconds = time.perf_counter() - start
     labels = requested if conditional else None
-    for temperature in (float(value) for value in args.temperatures.split(",")):
-        latents = mnist_arith.sample_prior(
-            1000, model.latent_dim, temperature=temperature, seed=0
-        )
-        generated = keras.ops.convert_to_numpy(
-            mnist_arith.decode_latents(model, latents, labels)
-        )
-        generated = np.clip((generated + (scale - 1)) / scale, 0, 1)
-        title = name if temperature == 1 else f"{name} (T={temperature:g})"
-        rows.append((title, *judge(generated, labels), seconds))
-        if "num_codes" in settings:
-            code_rows.append((title, *code_purity(generated, settings["num_codes"])))
+    every = args.report_every or args.epochs
+    seconds = 0.0
+    for epoch in range(0, args.epochs, every):
+        last = min(epoch + every, args.epochs)
+        start = time.perf_counter()
+        model.fit(inputs, initial_epoch=epoch, epochs=last, batch_size=64, verbose=0)
+        seconds += time.perf_counter() - start
+        title = name if last == args.epochs else f"{name} @{last}"
+        for temperature in (float(value) for value in args.temperatures.split(",")):
+            latents = mnist_arith.sample_prior(
+                1000, model.latent_dim, temperature=temperature, seed=0
+            )
+            generated = keras.ops.convert_to_numpy(
+                mnist_arith.decode_latents(model, latents, labels)
+            )
+            generated = np.clip((generated + (scale - 1)) / scale, 0, 1)
+            row = title if temperature == 1 else f"{title} (T={temperature:g})"
+            rows.append((row, *judge(generated, labels), seconds))
+            if "num_codes" in settings:
+                purity = code_purity(generated, settings["num_codes"])
+                code_rows.append((row, *purity))
+            _, score, distance, _, _ = rows[-1]
+            print(f"{row}: score {score:.2f}, distance {distance:.2f}", flush=True)
 
 print()
 header = ("classifier score", 17), ("Fréchet distance", 18), ("read as asked", 15)

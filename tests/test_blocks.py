@@ -20,6 +20,14 @@ def conv_sizes(model):
     ]
 
 
+def transposed_sizes(model):
+    return [
+        tuple(layer.output.shape[1:])
+        for layer in model.layers
+        if isinstance(layer, keras.layers.Conv2DTranspose)
+    ]
+
+
 def test_max_num_layers():
     assert [max_num_layers(size) for size in (1, 2, 3, 4, 5, 28, 64, 65)] == [
         0,
@@ -118,6 +126,10 @@ def test_deconv_net_reaches_any_size(height, width, channels, data):
         (lambda: conv_net((28, 28, 1), 2, filter_growth=1.5), "filter_growth=1.5"),
         (lambda: conv_net((28, 28, 1), 2, kernel_size=0), "Received: kernel_size=0"),
         (lambda: deconv_net(2, (28, 28, 1), hidden_units=0), "hidden_units=0"),
+        (
+            lambda: deconv_net(2, (28, 28, 1), output_layer="dense"),
+            "Received: output_layer='dense'",
+        ),
         (lambda: OneHot(0), "Received: num_classes=0"),
     ],
 )
@@ -191,3 +203,28 @@ def test_kernel_size_and_hidden_layer():
     assert generator.get_layer("hidden").activation.__name__ == "relu"
     assert generator.get_layer("deconv_0").kernel_size == (4, 4)
     assert generator.output_shape == (None, 28, 28, 1)
+
+
+def test_transposed_output_layer_draws_the_image():
+    generator = deconv_net(
+        4, (28, 28, 1), filters=4, kernel_size=4, output_layer="transposed"
+    )
+    names = [layer.name for layer in generator.layers]
+    assert names == ["latent", "dense", "reshape", "deconv_0", "output"]
+    assert transposed_sizes(generator) == [(14, 14, 4), (28, 28, 1)]
+    assert generator.get_layer("reshape").output.shape[1:] == (7, 7, 8)
+    output = generator.get_layer("output")
+    assert isinstance(output, keras.layers.Conv2DTranspose)
+    assert output.kernel_size == (4, 4) and output.activation.__name__ == "sigmoid"
+    outputs = keras.ops.convert_to_numpy(generator(np.ones((2, 4), "float32")))
+    assert outputs.shape == (2, 28, 28, 1) and 0 <= outputs.min() <= outputs.max() <= 1
+    # 28 pixels up-sampled 3 times grow from 4 to 32: the image is cropped.
+    cropped = deconv_net(4, (28, 28, 1), num_layers=3, output_layer="transposed")
+    assert [layer.name for layer in cropped.layers][-2:] == ["output", "crop"]
+    assert cropped.output_shape == (None, 28, 28, 1)
+    # With one layer the dense map goes straight to the image.
+    single = deconv_net(4, (28, 28, 3), num_layers=1, output_layer="transposed")
+    assert transposed_sizes(single) == [(28, 28, 3)]
+    assert single.get_layer("reshape").output.shape[1:] == (14, 14, 32)
+    clone = keras.Model.from_config(generator.get_config())
+    assert transposed_sizes(clone) == transposed_sizes(generator)

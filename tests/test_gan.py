@@ -232,6 +232,37 @@ def test_faces_preset_follows_the_course():
         assert float(optimizer.beta_1) == pytest.approx(0.5)
 
 
+def test_large_digits_preset_follows_the_infogan_paper(data):
+    model = gan(preset="digits-large", num_codes=10, seed=0)
+    discriminator, generator = model.discriminator, model.generator
+    convolutions = [
+        layer
+        for layer in discriminator.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert [layer.filters for layer in convolutions] == [64, 128]
+    assert all(layer.kernel_size == (4, 4) for layer in convolutions)
+    assert discriminator.get_layer("hidden").units == 1024
+    assert discriminator.get_layer("code_hidden").units == 128
+    assert isinstance(
+        discriminator.get_layer("code_hidden_norm"), keras.layers.BatchNormalization
+    )
+    assert generator.get_layer("hidden").units == 1024
+    assert generator.get_layer("reshape").output.shape[1:] == (7, 7, 128)
+    assert generator.get_layer("deconv_0").filters == 64
+    output = generator.get_layer("output")
+    assert isinstance(output, keras.layers.Conv2DTranspose)
+    assert output.activation.__name__ == "tanh"
+    assert float(model.discriminator_optimizer.learning_rate) == pytest.approx(2e-4)
+    assert float(model.generator_optimizer.learning_rate) == pytest.approx(1e-3)
+    history = model.fit(data[0][:32], batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["generator_loss"]).all()
+    # A learning rate given sets both networks'.
+    model = gan(preset="digits-large", learning_rate=5e-4)
+    for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(5e-4)
+
+
 def test_compile_errors():
     model = gan(**SMALL)
     optimizer = keras.optimizers.Adam()

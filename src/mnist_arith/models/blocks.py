@@ -19,6 +19,9 @@ from keras import ops
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
 
+OUTPUT_LAYERS = ("convolution", "transposed")
+"""What may draw the image channels of `deconv_net`."""
+
 
 def max_num_layers(size: int) -> int:
     """The most stride-2 layers a side of `size` pixels allows.
@@ -131,6 +134,7 @@ def deconv_net(
     batch_norm: bool = False,
     kernel_size: int = 3,
     hidden_units: int | None = None,
+    output_layer: str = "convolution",
     name: str = "deconv_net",
 ) -> keras.Model:
     """Builds an up-sampling network from a latent vector to an image.
@@ -140,10 +144,11 @@ def deconv_net(
     (mirroring `conv_net`: the last one has `filters` filters, each earlier
     one `filter_growth` times more), a crop trims any excess (28x28 with 3
     layers grows 4 -> 32 and crops to 28), and a 3x3 convolution gives the
-    image channels with `output_activation`. The course's
-    `build_deconv_net(latent_dim, 4, 128, activation)` for 64x64x3 images is
-    `deconv_net(latent_dim, (64, 64, 3), num_layers=4, filters=128,
-    filter_growth=1, output_activation=activation)`.
+    image channels with `output_activation` (or, with
+    `output_layer="transposed"`, the last transposed convolution does). The
+    course's `build_deconv_net(latent_dim, 4, 128, activation)` for 64x64x3
+    images is `deconv_net(latent_dim, (64, 64, 3), num_layers=4,
+    filters=128, filter_growth=1, output_activation=activation)`.
 
     Args:
         latent_dim: size of the input vector.
@@ -163,6 +168,12 @@ def deconv_net(
         kernel_size: the transposed convolutions' kernel size.
         hidden_units: units of a dense layer before the one that fills the
             feature map, or `None` for none.
+        output_layer: what draws the image channels: `"convolution"`, a 3x3
+            convolution after the last transposed convolution (the course's
+            networks), or `"transposed"`, the last transposed convolution
+            itself, so that the network mirrors `conv_net` layer for layer
+            as DCGAN and InfoGAN generators do (the transposed convolution
+            before it has `filters` filters).
         name: name of the model.
 
     Returns:
@@ -177,11 +188,15 @@ def deconv_net(
         >>> network = deconv_net(16, (28, 28, 1), num_layers=3)
         >>> network.output_shape
         (None, 28, 28, 1)
+        >>> network = deconv_net(16, (28, 28, 1), output_layer="transposed")
+        >>> [layer.output.shape[1:] for layer in network.layers[-2:]]
+        [(14, 14, 32), (28, 28, 1)]
     """
     check_positive_int(latent_dim, "latent_dim")
     output_shape = _check_image_shape(output_shape, "output_shape")
     _check_stack(output_shape, num_layers, filters, filter_growth)
     _check_layer_sizes(kernel_size, hidden_units)
+    _check_output_layer(output_layer)
     inputs = keras.Input((latent_dim,), name="latent")
     outputs = _upsample(
         inputs,
@@ -194,6 +209,7 @@ def deconv_net(
         batch_norm=batch_norm,
         kernel_size=kernel_size,
         hidden_units=hidden_units,
+        output_layer=output_layer,
     )
     return keras.Model(inputs, outputs, name=name)
 
@@ -225,15 +241,15 @@ def _downsample(
         )(x)
         x = _normalised(x, activation, normalised, f"{prefix}_{index}")
     x = layers.Flatten(name="flatten")(x)
-    return _hidden(x, hidden_units, activation, batch_norm)
+    return _dense_block(x, hidden_units, activation, batch_norm)
 
 
-def _hidden(x, units, activation, batch_norm):
-    """An optional dense layer between the image stack and the vectors."""
+def _dense_block(x, units, activation, batch_norm, name="hidden"):
+    """A dense layer with its activation (batch-normalised if asked), if any."""
     if units is None:
         return x
-    x = layers.Dense(units, **_layer_options(activation, batch_norm), name="hidden")(x)
-    return _normalised(x, activation, batch_norm, "hidden")
+    x = layers.Dense(units, **_layer_options(activation, batch_norm), name=name)(x)
+    return _normalised(x, activation, batch_norm, name)
 
 
 def _layer_options(activation, batch_norm):
@@ -263,6 +279,7 @@ def _upsample(
     batch_norm=False,
     kernel_size=3,
     hidden_units=None,
+    output_layer="convolution",
     prefix="deconv",
 ):
     """Applies `deconv_net`'s layers to a latent tensor (no checks)."""
@@ -270,17 +287,16 @@ def _upsample(
     start_height = _downsampled_size(height, num_layers)
     start_width = _downsampled_size(width, num_layers)
     start_filters = filters * filter_growth ** (num_layers - 1)
-    inputs = _hidden(inputs, hidden_units, activation, batch_norm)
-    x = layers.Dense(
-        start_height * start_width * start_filters,
-        **_layer_options(activation, batch_norm),
-        name="dense",
-    )(inputs)
-    x = _normalised(x, activation, batch_norm, "dense")
+    # A transposed output layer takes the place of the last hidden one.
+    num_hidden = num_layers - 1 if output_layer == "transposed" else num_layers
+    x = _dense_block(inputs, hidden_units, activation, batch_norm)
+    x = _dense_block(
+        x, start_height * start_width * start_filters, activation, batch_norm, "dense"
+    )
     x = layers.Reshape((start_height, start_width, start_filters), name="reshape")(x)
-    for index in range(num_layers):
+    for index in range(num_hidden):
         x = layers.Conv2DTranspose(
-            filters * filter_growth ** (num_layers - 1 - index),
+            filters * filter_growth ** (num_hidden - 1 - index),
             kernel_size,
             strides=2,
             padding="same",
@@ -288,18 +304,35 @@ def _upsample(
             name=f"{prefix}_{index}",
         )(x)
         x = _normalised(x, activation, batch_norm, f"{prefix}_{index}")
-    extra_height = start_height * 2**num_layers - height
-    extra_width = start_width * 2**num_layers - width
-    if extra_height or extra_width:
-        x = layers.Cropping2D(
-            (
-                (extra_height // 2, extra_height - extra_height // 2),
-                (extra_width // 2, extra_width - extra_width // 2),
-            ),
-            name="crop",
+    if output_layer == "transposed":
+        x = layers.Conv2DTranspose(
+            channels,
+            kernel_size,
+            strides=2,
+            padding="same",
+            activation=output_activation,
+            name="output",
         )(x)
+    x = _cropped(
+        x, start_height * 2**num_layers - height, start_width * 2**num_layers - width
+    )
+    if output_layer == "transposed":
+        return x
     return layers.Conv2D(
         channels, 3, padding="same", activation=output_activation, name="output"
+    )(x)
+
+
+def _cropped(x, extra_height, extra_width):
+    """Trims `extra` rows and columns, half on each side, if there are any."""
+    if not (extra_height or extra_width):
+        return x
+    return layers.Cropping2D(
+        (
+            (extra_height // 2, extra_height - extra_height // 2),
+            (extra_width // 2, extra_width - extra_width // 2),
+        ),
+        name="crop",
     )(x)
 
 
@@ -420,6 +453,14 @@ def _check_stack(image_shape, num_layers, filters, filter_growth):
             f"An image of {height}x{width} pixels can be down- or up-sampled by "
             f"at most {limit} stride-2 layers (each needs at least 2 pixels "
             f"per side). Received: num_layers={num_layers}"
+        )
+
+
+def _check_output_layer(output_layer):
+    if output_layer not in OUTPUT_LAYERS:
+        raise ValueError(
+            f"`output_layer` must be one of {OUTPUT_LAYERS}. "
+            f"Received: output_layer={output_layer!r}"
         )
 
 

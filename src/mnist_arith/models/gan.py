@@ -15,6 +15,7 @@ from mnist_arith.latent import sample_prior
 from mnist_arith.models import _gan_steps
 from mnist_arith.models.augmentation import DifferentiableAugmentation
 from mnist_arith.models.blocks import _check_num_classes
+from mnist_arith.models.blocks import _dense_block
 from mnist_arith.models.blocks import _downsample
 from mnist_arith.models.blocks import _image_inputs
 from mnist_arith.models.blocks import _latent_inputs
@@ -30,8 +31,30 @@ GAN_PRESETS = {
         "filters": 32,
         "filter_growth": 2,
         "learning_rate": 2e-4,
+        "generator_learning_rate": 2e-4,
         "discriminator_activation": "leaky_relu",
         "batch_norm": False,
+        "kernel_size": 3,
+        "hidden_units": None,
+        "output_layer": "convolution",
+    },
+    # The InfoGAN paper's MNIST networks (Chen et al., 2016): 4x4 kernels,
+    # 64 and 128 filters, a 1,024-unit dense layer in each network, batch
+    # norm, a generator whose last transposed convolution draws the image,
+    # and a generator learning rate five times the discriminator's.
+    "digits-large": {
+        "input_shape": (28, 28, 1),
+        "latent_dim": 64,
+        "num_layers": 2,
+        "filters": 64,
+        "filter_growth": 2,
+        "learning_rate": 2e-4,
+        "generator_learning_rate": 1e-3,
+        "discriminator_activation": "leaky_relu",
+        "batch_norm": True,
+        "kernel_size": 4,
+        "hidden_units": 1024,
+        "output_layer": "transposed",
     },
     # The course notebook's GAN for 64x64 faces (batches of 64).
     "faces": {
@@ -41,11 +64,15 @@ GAN_PRESETS = {
         "filters": 128,
         "filter_growth": 1,
         "learning_rate": 2e-4,
+        "generator_learning_rate": 2e-4,
         "discriminator_activation": "relu",
         "batch_norm": False,
+        "kernel_size": 3,
+        "hidden_units": None,
+        "output_layer": "convolution",
     },
 }
-"""Settings of `gan` per preset: 28x28x1 digits or the course's 64x64x3 faces."""
+"""Settings of `gan` per preset: 28x28x1 digits (two sizes) or 64x64x3 faces."""
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
@@ -381,23 +408,26 @@ def gan(
 ) -> GAN:
     """Builds and compiles the course's convolutional GAN.
 
-    The generator is `deconv_net` with a tanh output (train on images scaled
-    to [-1, 1]), the discriminator `conv_net` with one sigmoid output; both
-    train with Adam (`beta_1=0.5`). Arguments left `None` come from the
-    preset: `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64
-    filters, a leaky-ReLU discriminator, learning rate 2e-4) or `"faces"`
-    (the course notebook: 64x64x3, noise of 256, 4 layers of 128 filters,
-    ReLU, 2e-4). `batch_norm=True` normalises both networks' hidden layers
-    (DCGAN): on the embedded digits it learned faster but scored the same
-    after 160 epochs. `augment=True` shows the discriminator every image
-    randomly shifted and partly blanked (`DifferentiableAugmentation`), a
-    remedy for training sets of a few hundred images; on the 4,000 embedded
-    digits it did not raise the classifier score (BENCHMARKS.md). A conditional GAN
-    (`num_classes=10`) gets the one-hot label as extra noise entries and
-    extra image channels, so `generate(n, labels=3)` draws threes. An
-    InfoGAN (`num_codes=10`) gets a one-hot code the same way, and its
-    discriminator a second head that guesses the code; it learns what the
-    codes mean by itself.
+    The generator is `deconv_net` with a tanh output (train on images scaled to
+    [-1, 1]), the discriminator `conv_net` with one sigmoid output; both train
+    with Adam (`beta_1=0.5`). Arguments left `None` come from the preset:
+    `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64 filters, a
+    leaky-ReLU discriminator, learning rate 2e-4), `"digits-large"` (the InfoGAN
+    paper's MNIST networks, Chen et al., 2016: 64 then 128 filters with 4x4
+    kernels, a 1,024-unit dense layer in each network, batch normalisation, a
+    generator whose last transposed convolution draws the image and learns at
+    1e-3; a `learning_rate` given sets both rates) or `"faces"` (the course
+    notebook: 64x64x3, noise of 256, 4 layers of 128 filters, ReLU, 2e-4).
+    `batch_norm=True` normalises both networks' hidden layers (DCGAN): on the
+    embedded digits it learned faster but scored the same after 160 epochs.
+    `augment=True` shows the discriminator every image randomly shifted and
+    partly blanked (`DifferentiableAugmentation`), a remedy for training sets of
+    a few hundred images; on the 4,000 embedded digits it did not raise the
+    classifier score (BENCHMARKS.md). A conditional GAN (`num_classes=10`) gets
+    the one-hot label as extra noise entries and extra image channels, so
+    `generate(n, labels=3)` draws threes. An InfoGAN (`num_codes=10`) gets a
+    one-hot code the same way, and its discriminator a second head that guesses
+    the code; it learns what the codes mean by itself.
 
     Args:
         input_shape: `(height, width, channels)` of the images.
@@ -407,12 +437,13 @@ def gan(
         num_layers: stride-2 layers of generator and discriminator.
         filters: filters of the discriminator's first (generator's last)
             layer.
-        learning_rate: both Adam optimizers' learning rate.
+        learning_rate: both Adam optimizers' learning rate (left `None`:
+            the preset's, which for `"digits-large"` differ).
         batch_norm: whether both networks batch-normalise their hidden
             layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
-        preset: `"digits"` or `"faces"`.
+        preset: `"digits"`, `"digits-large"` or `"faces"`.
         seed: the seed of the noise.
 
     Returns:
@@ -439,22 +470,31 @@ def gan(
         learning_rate=learning_rate,
         batch_norm=batch_norm,
     )
-    stack = {**_stack_settings(settings), "batch_norm": settings["batch_norm"]}
+    stack = {
+        **_stack_settings(settings),
+        "batch_norm": settings["batch_norm"],
+        "kernel_size": settings["kernel_size"],
+        "hidden_units": settings["hidden_units"],
+    }
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
     inputs, noise = _latent_inputs(noise_size, num_classes or num_codes)
     images = _upsample(
-        noise, image_shape, activation="relu", output_activation="tanh", **stack
+        noise,
+        image_shape,
+        activation="relu",
+        output_activation="tanh",
+        output_layer=settings["output_layer"],
+        **stack,
     )
     generator = keras.Model(inputs, images, name="generator")
     inputs, features = _image_inputs(image_shape, num_classes)
-    features = _downsample(
-        features, activation=settings["discriminator_activation"], **stack
-    )
+    activation = settings["discriminator_activation"]
+    features = _downsample(features, activation=activation, **stack)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
     if num_codes is not None:
-        hidden = keras.layers.Dense(
-            128, activation=settings["discriminator_activation"], name="code_hidden"
-        )(features)
+        hidden = _dense_block(
+            features, 128, activation, settings["batch_norm"], "code_hidden"
+        )
         code_logits = keras.layers.Dense(num_codes, name="code_logits")(hidden)
         outputs = [outputs, code_logits]
     discriminator = keras.Model(inputs, outputs, name="discriminator")
@@ -472,10 +512,16 @@ def gan(
         seed=seed,
         name="gan",
     )
-    learning_rate = settings["learning_rate"]
+    discriminator_rate = settings["learning_rate"]
+    # A `learning_rate` given sets both networks' rates.
+    generator_rate = (
+        settings["generator_learning_rate"]
+        if learning_rate is None
+        else discriminator_rate
+    )
     model.compile(
-        discriminator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
-        generator_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(discriminator_rate, beta_1=0.5),
+        generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
     )
     return model
 
