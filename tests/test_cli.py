@@ -198,6 +198,10 @@ def test_images_saves_a_png(tmp_path, small_digits):
             ["train", "gan", "--conditional", "--codes", "4", "--output", "m.keras"],
             "Received: gan --conditional",
         ),
+        (
+            ["train", "vae", "--large", "--output", "m.keras"],
+            "--large applies to gan. Received: vae",
+        ),
         (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
         (["queries", "2023", "--output", "q.txt"], "--output must end with .csv"),
         (["images", "2023", "--output", "missing/images.png"], "does not exist"),
@@ -359,11 +363,15 @@ def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits):
     main(
         [
             *("train", "gan", "--codes", "4", "--latent-dim", "8", "--epochs", "1"),
-            *("--quiet", "--digits", small_digits, "--output", str(model_path)),
+            *("--large", "--quiet", "--digits", small_digits),
+            *("--output", str(model_path)),
         ]
     )
     model = keras.saving.load_model(model_path)
     assert model.num_codes == 4 and model.num_classes is None
+    # --large: the InfoGAN paper's networks (gan(preset="digits-large")).
+    assert model.discriminator.get_layer("hidden").units == 1024
+    assert float(model.generator_optimizer.learning_rate) == pytest.approx(1e-3)
     grid, strip = tmp_path / "grid.png", tmp_path / "strip.png"
     main(
         [
