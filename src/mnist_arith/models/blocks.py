@@ -304,6 +304,8 @@ def _upsample(
             name=f"{prefix}_{index}",
         )(x)
         x = _normalised(x, activation, batch_norm, f"{prefix}_{index}")
+    extra_height = start_height * 2**num_layers - height
+    extra_width = start_width * 2**num_layers - width
     if output_layer == "transposed":
         x = layers.Conv2DTranspose(
             channels,
@@ -313,11 +315,8 @@ def _upsample(
             activation=output_activation,
             name="output",
         )(x)
-    x = _cropped(
-        x, start_height * 2**num_layers - height, start_width * 2**num_layers - width
-    )
-    if output_layer == "transposed":
-        return x
+        return _cropped(x, extra_height, extra_width)
+    x = _cropped(x, extra_height, extra_width)
     return layers.Conv2D(
         channels, 3, padding="same", activation=output_activation, name="output"
     )(x)
