@@ -78,6 +78,9 @@ parser.add_argument(
     default=None,
     help="also judge the models after every this many epochs",
 )
+parser.add_argument(
+    "--seed", type=int, default=0, help="seed of the models' weights and noise"
+)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
@@ -138,7 +141,7 @@ for name in args.models.split(","):
         settings = {**settings, "filters": args.filters}
     conditional = "num_classes" in settings
     scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(args.seed)
     model = getattr(mnist_arith, kind)(**settings)
     images = train_float * scale - (scale - 1)
     inputs = [images, train_labels] if conditional else images
