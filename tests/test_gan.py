@@ -1,5 +1,7 @@
 import warnings
+import zipfile
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -167,6 +169,29 @@ def test_config_and_saving_round_trip(trained, tmp_path, name):
             np.testing.assert_allclose(
                 keras.ops.convert_to_numpy(new), keras.ops.convert_to_numpy(old)
             )
+
+
+def test_saved_file_holds_each_optimizer_state_once(trained, tmp_path):
+    model, _, _ = trained["gan"]
+    path = tmp_path / "gan.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("model.weights.h5", tmp_path)
+    saved = []
+    with h5py.File(tmp_path / "model.weights.h5") as weights:
+        weights.visititems(
+            lambda _, item: (
+                saved.append(item.size) if isinstance(item, h5py.Dataset) else None
+            )
+        )
+    optimizer_state = sum(
+        int(np.prod(variable.shape))
+        for optimizer in (model.discriminator_optimizer, model.generator_optimizer)
+        for variable in optimizer.variables
+    )
+    # Weights, both optimizers' slots once, and a few counters.
+    assert optimizer_state > model.count_params()
+    assert sum(saved) < model.count_params() + optimizer_state + 100
 
 
 def test_batch_norm_layers_learn_their_statistics(trained):

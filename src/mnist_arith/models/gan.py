@@ -207,7 +207,7 @@ class GAN(keras.Model):
             return optimizers[0] if id(variable) in discriminator_ids else optimizers[1]
 
         super().compile(
-            optimizer=keras.optimizers.MultiOptimizer(route, name="gan_optimizer"),
+            optimizer=_GANOptimizer(route, name="gan_optimizer"),
             **kwargs,
         )
         self._compile_arguments = dict(kwargs)
@@ -524,6 +524,26 @@ def gan(
         generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
     )
     return model
+
+
+class _GANOptimizer(keras.optimizers.MultiOptimizer):
+    """A `MultiOptimizer` that saves only its own variables (the step count).
+
+    The GAN saves each network's optimizer under its own attribute; the
+    `MultiOptimizer` would save their slots a second time and double the
+    file's optimizer state. Files written with the duplicate still load: their
+    first entries are this optimizer's own.
+    """
+
+    def save_own_variables(self, store):
+        """Stores the step count, not the inner optimizers' slots."""
+        for index, variable in enumerate(self._variables):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Restores what `save_own_variables` stored."""
+        for index, variable in enumerate(self._variables):
+            variable.assign(store[str(index)])
 
 
 def _check_num_codes(num_codes, num_classes):
