@@ -31,7 +31,7 @@ GAN_PRESETS = {
         "filters": 32,
         "filter_growth": 2,
         "learning_rate": 2e-4,
-        "generator_learning_rate": 2e-4,
+        "generator_learning_rate": None,
         "discriminator_activation": "leaky_relu",
         "batch_norm": False,
         "kernel_size": 3,
@@ -64,7 +64,7 @@ GAN_PRESETS = {
         "filters": 128,
         "filter_growth": 1,
         "learning_rate": 2e-4,
-        "generator_learning_rate": 2e-4,
+        "generator_learning_rate": None,
         "discriminator_activation": "relu",
         "batch_norm": False,
         "kernel_size": 3,
@@ -513,12 +513,10 @@ def gan(
         name="gan",
     )
     discriminator_rate = settings["learning_rate"]
-    # A `learning_rate` given sets both networks' rates.
-    generator_rate = (
-        settings["generator_learning_rate"]
-        if learning_rate is None
-        else discriminator_rate
-    )
+    generator_rate = settings["generator_learning_rate"]
+    # A `learning_rate` given sets both networks' rates; `None`: the same.
+    if learning_rate is not None or generator_rate is None:
+        generator_rate = discriminator_rate
     model.compile(
         discriminator_optimizer=keras.optimizers.Adam(discriminator_rate, beta_1=0.5),
         generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
