@@ -58,7 +58,11 @@ MODELS = {
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--epochs", type=int, default=30)
 parser.add_argument("--reader-epochs", type=int, default=15)
-parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument(
+    "--digits",
+    default="auto",
+    help="'auto', 'mnist', 'embedded', an .npz or a folder of MNIST files",
+)
 parser.add_argument(
     "--models",
     default="vae,gan,conditional-vae,conditional-gan",

@@ -39,7 +39,11 @@ parser.add_argument("--train-fraction", type=float, default=0.5)
 parser.add_argument("--epochs", type=int, default=40)
 parser.add_argument("--batch-size", type=int, default=64)
 parser.add_argument("--models", default="ours", help=f"from {sorted(MODELS)}")
-parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument(
+    "--digits",
+    default="auto",
+    help="'auto', 'mnist', 'embedded', an .npz or a folder of MNIST files",
+)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()

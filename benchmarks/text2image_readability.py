@@ -31,7 +31,11 @@ parser.add_argument("--train-fraction", type=float, default=0.1)
 parser.add_argument("--text-epochs", type=int, default=300)
 parser.add_argument("--decoder-epochs", type=int, default=15)
 parser.add_argument("--reader-epochs", type=int, default=15)
-parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument(
+    "--digits",
+    default="auto",
+    help="'auto', 'mnist', 'embedded', an .npz or a folder of MNIST files",
+)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--figure", default=None, help="save sample answers as a PNG")
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")

@@ -67,7 +67,11 @@ parser.add_argument("--batch-size", type=int)
 parser.add_argument("--max-epochs", type=int)
 parser.add_argument("--eval-size", type=int, default=20_000)
 parser.add_argument("--models", default="ours", help=f"from {sorted(MODELS)}")
-parser.add_argument("--digits", default="auto", help="'auto', 'mnist' or 'embedded'")
+parser.add_argument(
+    "--digits",
+    default="auto",
+    help="'auto', 'mnist', 'embedded', an .npz or a folder of MNIST files",
+)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()

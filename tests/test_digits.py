@@ -1,3 +1,4 @@
+import gzip
 import warnings
 
 import keras
@@ -81,6 +82,61 @@ def test_explicit_file(tmp_path, digits):
     np.savez(tmp_path / "other.npz", pixels=np.zeros(3))
     with pytest.raises(ValueError, match=r"\['pixels'\]"):
         load_digits(tmp_path / "other.npz")
+
+
+def write_idx(path, array):
+    """Writes `array` (uint8) in MNIST's idx format, gzipped for a `.gz` path."""
+    header = bytes((0, 0, 8, array.ndim)) + b"".join(
+        size.to_bytes(4, "big") for size in array.shape
+    )
+    with (gzip.open if path.suffix == ".gz" else open)(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_folder_of_mnist_files(tmp_path, digits):
+    rows = np.arange(0, 4000, 40)
+    pools = {
+        "train-images-idx3-ubyte.gz": digits.train_images[rows],
+        "train-labels-idx1-ubyte": digits.train_labels[rows],
+        "t10k-images-idx3-ubyte": digits.test_images[::10],
+        "t10k-labels-idx1-ubyte.gz": digits.test_labels[::10],
+    }
+    for name, array in pools.items():
+        write_idx(tmp_path / name, array)
+    loaded = load_digits(tmp_path)
+    assert loaded.source == "idx" and repr(loaded) == (
+        "Digits(source='idx', train=100, test=100)"
+    )
+    np.testing.assert_array_equal(loaded.train_images, digits.train_images[rows])
+    np.testing.assert_array_equal(loaded.train_labels, digits.train_labels[rows])
+    np.testing.assert_array_equal(loaded.test_images, digits.test_images[::10])
+    np.testing.assert_array_equal(loaded.test_labels, digits.test_labels[::10])
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("missing", r"must hold `t10k-labels-idx1-ubyte`.*Received: a folder holding"),
+        (
+            "labels as images",
+            r"3 dimension\(s\).*Received: a file starting with 00000801",
+        ),
+        ("short", r"declares shape \(100, 28, 28\), 78416 bytes.*Received: 78415"),
+    ],
+)
+def test_folder_of_mnist_files_checked(tmp_path, digits, damage, message):
+    write_idx(tmp_path / "train-images-idx3-ubyte", digits.train_images[:100])
+    write_idx(tmp_path / "train-labels-idx1-ubyte", digits.train_labels[:100])
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", digits.test_images[:100])
+    if damage == "labels as images":
+        write_idx(tmp_path / "train-images-idx3-ubyte", digits.train_labels[:100])
+    if damage == "short":
+        path = tmp_path / "t10k-images-idx3-ubyte"
+        path.write_bytes(path.read_bytes()[:-1])
+    if damage != "missing":
+        write_idx(tmp_path / "t10k-labels-idx1-ubyte", digits.test_labels[:100])
+    with pytest.raises(ValueError, match=message):
+        load_digits(tmp_path)
 
 
 def test_unknown_source():

@@ -26,7 +26,8 @@ MODELS = (*SEQUENCE_MODELS, "text2image", *GENERATIVE_MODELS, "reader")
 PRESETS = ("2021", "2021-three-digit", "2023", "2023-multiplication")
 DIGIT_SOURCES_HELP = (
     "'auto' (full MNIST when Keras has it or can download it, else the "
-    "embedded digits), 'embedded' (offline), 'mnist', or an .npz path"
+    "embedded digits), 'embedded' (offline), 'mnist', an .npz path, or a folder "
+    "of MNIST's four idx files"
 )
 
 

@@ -2,6 +2,8 @@
 
 import dataclasses
 import functools
+import gzip
+import math
 import os
 import pathlib
 import warnings
@@ -12,6 +14,14 @@ EMBEDDED_DIGITS_PATH = pathlib.Path(__file__).with_name("embedded_digits.npz")
 """5,000 real MNIST digits (400 train + 100 test per class) shipped with the package."""
 
 SOURCES = ("auto", "mnist", "embedded")
+
+IDX_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+"""MNIST's four original files (each may also be gzipped, with `.gz` added)."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -27,7 +37,8 @@ class Digits:
         test_images: `[m, 28, 28]` uint8 images.
         test_labels: `[m]` uint8 labels.
         source: where the digits came from: `"mnist"`, `"embedded"`,
-            `"file"` or `"arrays"`.
+            `"file"` (an `.npz`), `"idx"` (a folder of MNIST's own files) or
+            `"arrays"`.
     """
 
     train_images: np.ndarray
@@ -118,17 +129,25 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
     (4,000 train, 1,000 test, 500 of each class) are used. Results are cached,
     so repeated calls are free.
 
+    MNIST can also come from a file or folder you have: an `.npz` in Keras'
+    layout, or a folder with MNIST's four original files
+    (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+    `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each raw or `.gz`),
+    the form in which the MNIST site and many packages distribute it.
+
     Args:
         source: `"auto"`, `"mnist"` (full MNIST or an error), `"embedded"`
-            (always offline), or the path of an `.npz` file with Keras'
-            layout (`x_train`, `y_train`, `x_test`, `y_test`).
+            (always offline), the path of an `.npz` file with Keras'
+            layout (`x_train`, `y_train`, `x_test`, `y_test`), or the path of
+            a folder holding MNIST's four files.
         download: whether `"auto"` and `"mnist"` may download MNIST.
 
     Returns:
         A `Digits` whose `source` says where the digits came from.
 
     Raises:
-        ValueError: for an unknown source or a malformed file.
+        ValueError: for an unknown source, a malformed file, or a folder
+            without the four MNIST files.
         OSError: for `source="mnist"` when MNIST can be neither found nor
             downloaded.
 
@@ -143,10 +162,12 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
         isinstance(source, str) and source not in SOURCES
     ):
         path = pathlib.Path(source)
+        if path.is_dir():
+            return _load_idx_folder(path.resolve())
         if not path.is_file():
             raise ValueError(
-                f"`source` must be one of {SOURCES} or the path of an .npz file. "
-                f"Received: source={str(source)!r}"
+                f"`source` must be one of {SOURCES}, the path of an .npz file or "
+                f"of a folder of MNIST files. Received: source={str(source)!r}"
             )
         return _load_file(path.resolve())
     if source == "embedded":
@@ -212,6 +233,46 @@ def _load_file(path: pathlib.Path, source: str = "file") -> Digits:
         "A digits file must hold `x_train`, `y_train`, `x_test`, `y_test`. "
         f"Received: a file with arrays {sorted(names)}"
     )
+
+
+@functools.cache
+def _load_idx_folder(folder: pathlib.Path) -> Digits:
+    arrays = {}
+    for name, stem in IDX_FILES.items():
+        found = [
+            path for path in (folder / stem, folder / f"{stem}.gz") if path.is_file()
+        ]
+        if not found:
+            present = sorted(path.name for path in folder.iterdir())[:10]
+            raise ValueError(
+                f"A folder of MNIST files must hold `{stem}` (or `{stem}.gz`). "
+                f"Received: a folder holding {present}"
+            )
+        arrays[name] = _read_idx(found[0], dimensions=3 if "images" in name else 1)
+    return Digits(**arrays, source="idx")
+
+
+def _read_idx(path, dimensions):
+    """Reads an idx file of unsigned bytes (the MNIST format) into an array."""
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
+        data = handle.read()
+    header = 4 + 4 * dimensions
+    if data[:4] != bytes((0, 0, 8, dimensions)) or len(data) < header:
+        raise ValueError(
+            f"`{path.name}` must be an idx file of unsigned bytes with "
+            f"{dimensions} dimension(s) (magic number {8 * 256 + dimensions:08x}). "
+            f"Received: a file starting with {data[:4].hex() or 'nothing'}"
+        )
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * axis : 8 + 4 * axis], "big")
+        for axis in range(dimensions)
+    )
+    if len(data) != header + math.prod(shape):
+        raise ValueError(
+            f"`{path.name}` declares shape {shape}, {header + math.prod(shape)} "
+            f"bytes with its header. Received: {len(data)} bytes"
+        )
+    return np.frombuffer(data, np.uint8, offset=header).reshape(shape)
 
 
 def _check_images(images, name):
