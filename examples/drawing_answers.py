@@ -33,7 +33,11 @@ parser.add_argument("--text-epochs", type=int, default=None)
 parser.add_argument("--decoder-epochs", type=int, default=None)
 parser.add_argument("--reader-epochs", type=int, default=None)
 parser.add_argument("--train-fraction", type=float, default=0.5)
-parser.add_argument("--digits", default="embedded", help="'embedded', 'auto', 'mnist'")
+parser.add_argument(
+    "--digits",
+    default="embedded",
+    help="'embedded', 'auto', 'mnist', an .npz or a folder of MNIST files",
+)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--figures", default=None, help="folder to save PNG figures in")
 args = parser.parse_args()

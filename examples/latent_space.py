@@ -35,7 +35,11 @@ parser.add_argument("--epochs", type=int, default=None)
 parser.add_argument("--latent-dim", type=int, default=16)
 parser.add_argument("--filters", type=int, default=None, help="default: the preset's")
 parser.add_argument("--batch-size", type=int, default=50)
-parser.add_argument("--digits", default="embedded", help="'embedded', 'auto', 'mnist'")
+parser.add_argument(
+    "--digits",
+    default="embedded",
+    help="'embedded', 'auto', 'mnist', an .npz or a folder of MNIST files",
+)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--figures", default=None, help="folder to save PNG figures in")
 args = parser.parse_args()
