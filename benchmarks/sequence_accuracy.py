@@ -6,7 +6,8 @@ course's reference model (`preset="notebook"`) for the same number of epochs on
 the training split only, and scores both on every held-out query. Optional extra
 models isolate the ideas (`places-off`: the default without `DigitPlaces`;
 `written-order`: the default decoding answers in the order they are written
-instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM).
+instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM;
+`gated`: the default with gated (GEGLU) feed-forward layers).
 
 For `+` and `*` it also splits the first model's held-out exact match by whether
 the same query with its operands swapped was in the training split: a model
@@ -42,6 +43,7 @@ MODELS = {
     "written-order": {"padding": "left"},
     "lstm": {"cell": "lstm"},
     "wide": {"units": 128, "encoder_layers": 3, "decoder_layers": 3},
+    "gated": {"feed_forward": "gated"},
 }
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -43,6 +43,7 @@ def losses_after_fit(model, x, y, epochs=4):
         {**SMALL, "cell": "gru", "digit_places": False, "dropout": 0.0},
         {**SMALL, "encoder_layers": 2, "decoder_layers": 2, "digit_places": False},
         {**SMALL, "padding": "left"},
+        {**SMALL, "feed_forward": "gated"},
     ],
 )
 def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
@@ -235,6 +236,24 @@ def test_transformer_defaults():
     assert isinstance(model.optimizer, keras.optimizers.AdamW)
     lstm = text2text(cell="lstm")
     assert lstm.get_layer("decoder_0").units == 256
+    names = {layer.name for layer in model.layers}
+    assert "encoder_0_mlp_in" in names and "encoder_0_mlp_gate" not in names
+
+
+def test_gated_feed_forward_multiplies_a_gelu_gate_by_a_projection():
+    model = text2text(5, 3, 13, **SMALL, feed_forward="gated")
+    for block in ("encoder_0", "decoder_0"):
+        gate = model.get_layer(f"{block}_mlp_gate")
+        projection = model.get_layer(f"{block}_mlp_in")
+        product = model.get_layer(f"{block}_mlp_gated")
+        assert gate.units == projection.units == 32
+        assert gate.activation is keras.activations.gelu
+        assert projection.activation is keras.activations.linear
+        inputs = product.input
+        assert inputs[0] is gate.output and inputs[1] is projection.output
+    # Each of the two blocks gains one Dense from dim=16 to 2 * dim: the gate.
+    plain = text2text(5, 3, 13, **SMALL)
+    assert model.count_params() - plain.count_params() == 2 * (16 + 1) * 32
 
 
 @pytest.mark.parametrize(
@@ -248,6 +267,7 @@ def test_transformer_defaults():
         ({"preset": "course"}, "preset='course'"),
         ({"learning_rate": 0.0}, "learning_rate=0.0"),
         ({"padding": "center"}, "padding='center'"),
+        ({"feed_forward": "relu"}, "feed_forward='relu'"),
     ],
 )
 def test_bad_arguments(kwargs, message):

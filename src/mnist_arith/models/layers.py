@@ -253,7 +253,7 @@ class LeftAlign(keras.layers.Layer):
         return {**super().get_config(), "space_id": self.space_id}
 
 
-def transformer_block(inputs, context, *, heads, dropout, name):
+def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="gelu"):
     """A post-norm transformer block: self-attention, cross-attention, MLP.
 
     Args:
@@ -262,6 +262,9 @@ def transformer_block(inputs, context, *, heads, dropout, name):
         heads: attention heads (they split `dim`).
         dropout: dropout rate of attention and MLP.
         name: prefix of the layer names.
+        feed_forward: `"gelu"` (a GELU hidden layer) or `"gated"` (GEGLU: a
+            GELU gate times a linear projection, so that one layer can
+            multiply two features of its input).
 
     Returns:
         `[batch, length, dim]`.
@@ -279,7 +282,14 @@ def transformer_block(inputs, context, *, heads, dropout, name):
         hidden = keras.layers.LayerNormalization(name=f"{name}_norm_2")(
             hidden + attended
         )
-    mlp = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_in")(hidden)
+    if feed_forward == "gated":
+        gate = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_gate")
+        mlp = keras.layers.Dense(2 * dim, name=f"{name}_mlp_in")(hidden)
+        mlp = keras.layers.Multiply(name=f"{name}_mlp_gated")([gate(hidden), mlp])
+    else:
+        mlp = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_in")(
+            hidden
+        )
     mlp = keras.layers.Dense(dim, name=f"{name}_mlp_out")(mlp)
     mlp = keras.layers.Dropout(dropout, name=f"{name}_dropout")(mlp)
     return keras.layers.LayerNormalization(name=f"{name}_norm_3")(hidden + mlp)

@@ -18,6 +18,9 @@ from mnist_arith.models.layers import transformer_block
 CELLS = ("transformer", "lstm", "gru")
 """The encoder-decoder kinds a sequence model can use."""
 
+FEED_FORWARDS = ("gelu", "gated")
+"""The transformer's feed-forward layers: GELU, or gated (GEGLU)."""
+
 PRESETS = ("notebook",)
 """`"notebook"`: the course's reference model, for comparison."""
 
@@ -35,6 +38,7 @@ def text2text(
     units: int | None = None,
     encoder_layers: int = 2,
     decoder_layers: int = 2,
+    feed_forward: str = "gelu",
     digit_places: bool = True,
     reverse_queries: bool = False,
     padding: str = "right",
@@ -74,6 +78,9 @@ def text2text(
         encoder_layers: stacked encoder layers (the course's "extra LSTM
             layer" task sets 2 or more).
         decoder_layers: stacked decoder layers.
+        feed_forward: the transformer's feed-forward layers: `"gelu"`, or
+            `"gated"` (GEGLU), which multiplies two projections of every
+            character and answered more unseen products (BENCHMARKS.md).
         digit_places: whether to embed every character's place value and
             operand next to it.
         reverse_queries: whether the model reads queries reversed (matters for
@@ -90,8 +97,8 @@ def text2text(
         and returning probabilities `[batch, answer_length, vocabulary_size]`.
 
     Raises:
-        ValueError: for an unknown preset, cell or padding, or non-positive
-            sizes.
+        ValueError: for an unknown preset, cell, feed-forward or padding, or
+            non-positive sizes.
 
     Examples:
         >>> model = text2text(5, 3, 13, units=32)
@@ -106,7 +113,9 @@ def text2text(
         return _notebook_model(
             inputs, inputs, answer_length, vocabulary_size, "text2text"
         )
-    units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    units = _resolve_core(
+        cell, units, encoder_layers, decoder_layers, feed_forward, dropout
+    )
     _check_padding(padding, vocabulary_size)
     if digit_places and vocabulary_size not in (13, 14):
         raise ValueError(
@@ -117,7 +126,7 @@ def text2text(
     embedded = _embed_characters(ordered, units, digit_places, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
-        decoder_layers, dropout, padding,
+        decoder_layers, feed_forward, dropout, padding,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="text2text"), learning_rate)
 
@@ -132,6 +141,7 @@ def image2text(
     units: int | None = None,
     encoder_layers: int = 2,
     decoder_layers: int = 2,
+    feed_forward: str = "gelu",
     reverse_queries: bool = False,
     padding: str = "right",
     dropout: float = 0.1,
@@ -164,6 +174,8 @@ def image2text(
             recurrent cells).
         encoder_layers: stacked encoder layers.
         decoder_layers: stacked decoder layers.
+        feed_forward: the transformer's feed-forward layers: `"gelu"` or
+            `"gated"` (GEGLU).
         reverse_queries: whether the model reads the query reversed.
         padding: how the answers the model learns are padded, as in
             `make_queries` (`queries.padding`): `"right"` (the 2023 format,
@@ -182,7 +194,8 @@ def image2text(
         floats in [0, 1] and returning `[batch, answer_length, vocabulary_size]`.
 
     Raises:
-        ValueError: for an unknown preset, cell or padding, non-positive sizes, or a
+        ValueError: for an unknown preset, cell, feed-forward or padding,
+            non-positive sizes, or a
             `character_reader` that does not map 28x28x1 images to the course
             characters.
 
@@ -207,7 +220,9 @@ def image2text(
         return _notebook_model(
             inputs, features, answer_length, vocabulary_size, "image2text"
         )
-    units = _resolve_core(cell, units, encoder_layers, decoder_layers, dropout)
+    units = _resolve_core(
+        cell, units, encoder_layers, decoder_layers, feed_forward, dropout
+    )
     _check_padding(padding, vocabulary_size)
     if reader is None:
         embedded = keras.layers.Dense(units, name="character_embedding")(features)
@@ -215,7 +230,7 @@ def image2text(
         embedded = _embed_characters(features, units, True, reverse_queries)
     outputs = _core(
         embedded, answer_length, vocabulary_size, cell, encoder_layers,
-        decoder_layers, dropout, padding,
+        decoder_layers, feed_forward, dropout, padding,
     )  # fmt: skip
     return _compiled(keras.Model(inputs, outputs, name="image2text"), learning_rate)
 
@@ -275,9 +290,14 @@ def _character_reader(filters):
     )
 
 
-def _resolve_core(cell, units, encoder_layers, decoder_layers, dropout):
+def _resolve_core(cell, units, encoder_layers, decoder_layers, feed_forward, dropout):
     if cell not in CELLS:
         raise ValueError(f"`cell` must be one of {CELLS}. Received: cell={cell!r}")
+    if feed_forward not in FEED_FORWARDS:
+        raise ValueError(
+            f"`feed_forward` must be one of {FEED_FORWARDS}. "
+            f"Received: feed_forward={feed_forward!r}"
+        )
     units = _DEFAULT_UNITS[cell] if units is None else units
     check_positive_int(units, "units")
     check_positive_int(encoder_layers, "encoder_layers")
@@ -302,12 +322,13 @@ def _check_padding(padding, vocabulary_size):
 
 def _core(
     embedded, answer_length, vocabulary_size, cell, encoder_layers,
-    decoder_layers, dropout, padding,
+    decoder_layers, feed_forward, dropout, padding,
 ):  # fmt: skip
     if cell == "transformer":
         decoded = _transformer(
-            embedded, answer_length, encoder_layers, decoder_layers, dropout
-        )
+            embedded, answer_length, encoder_layers, decoder_layers, feed_forward,
+            dropout,
+        )  # fmt: skip
     else:
         decoded = _recurrent(
             embedded, answer_length, _RECURRENT[cell], encoder_layers,
@@ -321,18 +342,22 @@ def _core(
     return LeftAlign(SPACE_ID, name="left_align")(characters)
 
 
-def _transformer(embedded, answer_length, encoder_layers, decoder_layers, dropout):
+def _transformer(
+    embedded, answer_length, encoder_layers, decoder_layers, feed_forward, dropout
+):
     units = embedded.shape[-1]
-    heads = 4 if units % 4 == 0 else 1
+    options = {
+        "heads": 4 if units % 4 == 0 else 1,
+        "dropout": dropout,
+        "feed_forward": feed_forward,
+    }
     encoded = PositionEmbedding(name="query_positions")(embedded)
     for index in range(encoder_layers):
-        encoded = transformer_block(
-            encoded, None, heads=heads, dropout=dropout, name=f"encoder_{index}"
-        )
+        encoded = transformer_block(encoded, None, name=f"encoder_{index}", **options)
     decoded = AnswerSlots(answer_length, units, name="answer_slots")(encoded)
     for index in range(decoder_layers):
         decoded = transformer_block(
-            decoded, encoded, heads=heads, dropout=dropout, name=f"decoder_{index}"
+            decoded, encoded, name=f"decoder_{index}", **options
         )
     return decoded
 
