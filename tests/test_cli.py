@@ -292,6 +292,15 @@ def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
     assert "on the 32 held-out queries" in capsys.readouterr().out
 
 
+def test_train_with_gated_feed_forward(tmp_path):
+    path = tmp_path / "products.keras"
+    main(["train", "text2text", "--preset", "2023-multiplication",
+          "--num-samples", "64", "--units", "8", "--feed-forward", "gated",
+          "--epochs", "1", "--quiet", "--output", str(path)])  # fmt: skip
+    names = {layer.name for layer in keras.saving.load_model(path).layers}
+    assert {"encoder_0_mlp_gate", "decoder_1_mlp_gate"} <= names
+
+
 def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     model_path = tmp_path / "vae.keras"
     main(["train", "vae", "--conditional", "--latent-dim", "4",

@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     sequence.add_argument("--encoder-layers", type=int)
     sequence.add_argument("--decoder-layers", type=int)
     sequence.add_argument(
+        "--feed-forward",
+        choices=("gelu", "gated"),
+        help="the transformer's feed-forward layers (gated: better on products)",
+    )
+    sequence.add_argument(
         "--reverse", action="store_true", help="read the queries reversed"
     )
     sequence.add_argument(
@@ -532,6 +537,7 @@ def _train_sequence_model(arguments, verbose):
         "units": arguments.units,
         "encoder_layers": arguments.encoder_layers,
         "decoder_layers": arguments.decoder_layers,
+        "feed_forward": arguments.feed_forward,
     }
     options = {name: value for name, value in options.items() if value is not None}
     if arguments.notebook:
