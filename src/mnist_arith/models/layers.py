@@ -283,9 +283,11 @@ def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="ge
             hidden + attended
         )
     if feed_forward == "gated":
-        gate = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_gate")
+        gate = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_gate")(
+            hidden
+        )
         mlp = keras.layers.Dense(2 * dim, name=f"{name}_mlp_in")(hidden)
-        mlp = keras.layers.Multiply(name=f"{name}_mlp_gated")([gate(hidden), mlp])
+        mlp = keras.layers.Multiply(name=f"{name}_mlp_gated")([gate, mlp])
     else:
         mlp = keras.layers.Dense(2 * dim, activation="gelu", name=f"{name}_mlp_in")(
             hidden

@@ -195,9 +195,8 @@ def image2text(
 
     Raises:
         ValueError: for an unknown preset, cell, feed-forward or padding,
-            non-positive sizes, or a
-            `character_reader` that does not map 28x28x1 images to the course
-            characters.
+            non-positive sizes, or a `character_reader` that does not map
+            28x28x1 images to the course characters.
 
     Examples:
         >>> model = image2text(5, 3, 13, units=32, filters=8)
