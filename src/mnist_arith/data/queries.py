@@ -1,12 +1,21 @@
 """Arithmetic queries and their answers, built with NumPy and no Python loop."""
 
 import dataclasses
-import itertools
+import math
+import os
+import pathlib
 from collections.abc import Sequence
 
 import numpy as np
 
+from mnist_arith._io import atomic_write
+from mnist_arith._io import check_output_path
+from mnist_arith._validation import check_integer
+from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_seed
+from mnist_arith._validation import fail
+from mnist_arith._validation import is_integer
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
@@ -39,6 +48,11 @@ _SPACE = ord(" ")
 _ZERO = ord("0")
 _MINUS = ord("-")
 _LARGEST_SAFE_INTEGER = 2**62
+_MAX_BYTES = 2**34
+"""The most memory (16 GiB) a query set may take; larger ones need `num_samples`."""
+_MAX_WIDTH = 4096
+"""The most characters a query or answer may be padded to."""
+_SAVE_SUFFIXES = (".csv", ".npz")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -70,12 +84,83 @@ class Queries:
     padding: str
     preset: str | None = None
 
+    def __post_init__(self):
+        max_value = check_positive_int(self.max_value, "max_value")
+        check_one_of(self.padding, "padding", ("left", "right"))
+        check_one_of(self.preset, "preset", (None, *PRESETS))
+        queries = _string_column(self.queries, "queries")
+        count = len(queries)
+        answers = _string_column(self.answers, "answers", count)
+        operands = np.asarray(self.operands)
+        if (
+            operands.ndim != 2
+            or operands.shape[0] != count
+            or operands.shape[1] < 2
+            or operands.dtype.kind not in "iu"
+        ):
+            raise ValueError(
+                f"Expected `operands` to be integers of shape [{count}, "
+                "num_operands] with num_operands >= 2, one row per query. "
+                f"Received: operands.shape={operands.shape}, dtype={operands.dtype}"
+            )
+        if count and (operands.min() < 0 or operands.max() > max_value):
+            raise ValueError(
+                f"Expected `operands` to lie in [0, max_value={max_value}]. "
+                f"Received: operands from {operands.min()} to {operands.max()}"
+            )
+        operators = np.asarray(self.operators)
+        width = operands.shape[1] - 1
+        if operators.shape != (count, width) or operators.dtype != np.dtype("<U1"):
+            raise ValueError(
+                f"Expected `operators` to be one-character strings of shape "
+                f"[{count}, {width}], one column between two operands. Received: "
+                f"operators.shape={operators.shape}, dtype={operators.dtype}"
+            )
+        unknown = ~np.isin(operators, list(OPERATORS))
+        if unknown.any():
+            raise ValueError(
+                f"Expected `operators` to hold only {OPERATORS!r}. Received: "
+                f"operators[{np.argwhere(unknown)[0][0]}]="
+                f"{operators[unknown.any(axis=1)][0].tolist()!r}"
+            )
+        results = np.asarray(self.results)
+        if results.shape != (count,) or results.dtype.kind not in "iu":
+            raise ValueError(
+                f"Expected `results` to be {count} integers, one per query. "
+                f"Received: results.shape={results.shape}, dtype={results.dtype}"
+            )
+        expected = _evaluate(operands.astype(np.int64), operators.view(np.uint32))
+        wrong = np.flatnonzero(expected != results)
+        if wrong.size:
+            row = wrong[0]
+            raise ValueError(
+                "Expected `results` to be the values of the operands and "
+                f"operators. Received: results[{row}]={results[row]} for "
+                f"operands {operands[row].tolist()} and operators "
+                f"{operators[row].tolist()}"
+            )
+        for name, value in (
+            ("queries", queries),
+            ("answers", answers),
+            ("operands", operands),
+            ("operators", operators),
+            ("results", results),
+        ):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "max_value", max_value)
+
     def __len__(self) -> int:
         return len(self.queries)
 
     def __getitem__(self, index) -> "Queries":
-        if isinstance(index, int | np.integer):
-            index = slice(index, index + 1 if index != -1 else None)
+        if is_integer(index):
+            if not -len(self) <= index < len(self):
+                raise IndexError(
+                    f"Queries index {int(index)} is out of range for {len(self)} "
+                    "queries"
+                )
+            start = int(index) % len(self)
+            index = slice(start, start + 1)
         return dataclasses.replace(
             self,
             queries=self.queries[index],
@@ -84,6 +169,62 @@ class Queries:
             operators=self.operators[index],
             results=self.results[index],
         )
+
+    def save(self, path: str | os.PathLike) -> pathlib.Path:
+        r"""Writes the queries to a `.csv` or `.npz` file, atomically.
+
+        The extension (in any letter case) picks the format:
+
+        - `.csv`: a header `query,answer` and one line per query with both
+          strings quoted, padding included (`"7-3  ","4  "`), UTF-8.
+        - `.npz`: a compressed NumPy archive with the arrays `queries`,
+          `answers`, `operands`, `operators` and `results`.
+
+        The path is checked before anything is written, and the file is
+        replaced only once it is completely written: a failed write leaves an
+        existing file as it was.
+
+        Args:
+            path: the output file, ending with `.csv` or `.npz`.
+
+        Returns:
+            The path written, as a `pathlib.Path`.
+
+        Raises:
+            ValueError: for another extension, a folder, or a folder that does
+                not exist or is not writable.
+            OSError: if writing fails (the old file, if any, is kept).
+
+        Example:
+            >>> import tempfile
+            >>> path = make_queries("2023")[:2].save(f"{tempfile.mkdtemp()}/q.csv")
+            >>> path.name
+            'q.csv'
+            >>> path.read_text()
+            'query,answer\n"0+0  ","0  "\n"0-0  ","0  "\n'
+        """
+        output = check_output_path(path, _SAVE_SUFFIXES)
+        if output.suffix.lower() == ".npz":
+            with atomic_write(output) as file:
+                np.savez_compressed(
+                    file,
+                    queries=self.queries,
+                    answers=self.answers,
+                    operands=self.operands,
+                    operators=self.operators,
+                    results=self.results,
+                )
+        else:
+            lines = [
+                f'"{query}","{answer}"\n'
+                for query, answer in zip(
+                    self.queries.tolist(), self.answers.tolist(), strict=True
+                )
+            ]
+            with atomic_write(output, "w", encoding="utf-8", newline="\n") as file:
+                file.write("query,answer\n")
+                file.writelines(lines)
+        return output
 
     def __repr__(self) -> str:
         examples = ", ".join(
@@ -179,30 +320,58 @@ def make_queries(
         ...              num_samples=2, seed=0).queries.shape
         (2,)
     """
-    settings = _resolve_settings(preset, max_value, operators, padding)
-    max_value, operators, padding = settings
-    check_positive_int(num_operands, "num_operands", minimum=2)
+    max_value, operators, padding = _resolve_settings(
+        preset, max_value, operators, padding
+    )
+    num_operands = check_integer(num_operands, "num_operands", minimum=2)
+    if num_samples is not None:
+        num_samples = check_positive_int(num_samples, "num_samples")
+    seed = check_seed(seed, allow_none=True)
+    for name, width in (("query_width", query_width), ("answer_width", answer_width)):
+        if width is not None:
+            check_integer(width, name, 1, _MAX_WIDTH)
     operand_width = len(str(max_value))
     num_values = max_value + 1
-    num_operator_choices = len(operators) ** (num_operands - 1)
-    total = num_values**num_operands * num_operator_choices
-    lowest, highest = _result_bounds(max_value, operators, num_operands)
-    if total >= _LARGEST_SAFE_INTEGER or max(-lowest, highest) >= _LARGEST_SAFE_INTEGER:
+    # The size comes from logarithms first: no huge power, no enumeration.
+    bits = num_operands * math.log2(num_values) + (num_operands - 1) * math.log2(
+        len(operators)
+    )
+    total = None
+    if bits < 63:
+        total = num_values**num_operands * len(operators) ** (num_operands - 1)
+    if total is None or total >= _LARGEST_SAFE_INTEGER:
         raise ValueError(
             "The query space is too large for 64-bit integers; lower `max_value` "
             f"or `num_operands`. Received: max_value={max_value}, "
             f"num_operands={num_operands}"
         )
+    lowest, highest = _result_bounds(max_value, operators, num_operands)
+    if num_samples is not None and num_samples > total:
+        raise ValueError(
+            f"`num_samples` must be at most the number of distinct queries "
+            f"({total}). Received: num_samples={num_samples}"
+        )
+
+    minimum_query_width = num_operands * operand_width + num_operands - 1
+    minimum_answer_width = max(len(str(lowest)), len(str(highest)))
+    query_width = _check_width(query_width, minimum_query_width, "query_width")
+    answer_width = _check_width(answer_width, minimum_answer_width, "answer_width")
+    num_rows = total if num_samples is None else num_samples
+    # Strings, codes and their temporaries, operands, operators and results.
+    row_bytes = 16 * (query_width + answer_width) + 32 * num_operands
+    if num_rows * row_bytes > _MAX_BYTES:
+        raise ValueError(
+            f"These {num_rows:,} queries would need about "
+            f"{num_rows * row_bytes / 2**30:,.0f} GiB (at most "
+            f"{_MAX_BYTES // 2**30} GiB); draw a sample with `num_samples` or "
+            f"lower the widths. Received: num_samples={num_samples}, "
+            f"max_value={max_value}, num_operands={num_operands}, "
+            f"query_width={query_width}, answer_width={answer_width}"
+        )
 
     if num_samples is None:
         flat = np.arange(total, dtype=np.int64)
     else:
-        check_positive_int(num_samples, "num_samples")
-        if num_samples > total:
-            raise ValueError(
-                f"`num_samples` must be at most the number of distinct queries "
-                f"({total}). Received: num_samples={num_samples}"
-            )
         rng = np.random.default_rng(seed)
         flat = rng.choice(total, size=num_samples, replace=False).astype(np.int64)
 
@@ -216,11 +385,6 @@ def make_queries(
 
     operator_codes = np.array([ord(symbol) for symbol in operators], np.uint32)
     results = _evaluate(operands, operator_codes[operator_ids])
-
-    minimum_query_width = num_operands * operand_width + num_operands - 1
-    minimum_answer_width = max(len(str(lowest)), len(str(highest)))
-    query_width = _check_width(query_width, minimum_query_width, "query_width")
-    answer_width = _check_width(answer_width, minimum_answer_width, "answer_width")
 
     columns = []
     for position in range(num_operands):
@@ -248,39 +412,64 @@ def make_queries(
 
 
 def _resolve_settings(preset, max_value, operators, padding):
-    if preset is not None and preset not in PRESETS:
-        raise ValueError(
-            f"Unknown `preset`; expected one of {sorted(PRESETS)}. "
-            f"Received: preset={preset!r}"
-        )
+    check_one_of(preset, "preset", (None, *PRESETS))
     defaults = PRESETS[preset or "2023"]
     max_value = defaults["max_value"] if max_value is None else max_value
     operators = defaults["operators"] if operators is None else operators
     padding = defaults["padding"] if padding is None else padding
-    check_positive_int(max_value, "max_value")
-    if isinstance(operators, str):
-        operators = list(operators)
-    operators = list(operators)
-    if (
-        not operators
-        or any(symbol not in OPERATORS for symbol in operators)
-        or len(set(operators)) != len(operators)
+    max_value = check_positive_int(max_value, "max_value")
+    operators = _check_operators(operators)
+    check_one_of(padding, "padding", ("left", "right"))
+    return max_value, operators, padding
+
+
+def _check_operators(operators):
+    """Checks distinct one-character operators; returns them as one string."""
+    if isinstance(operators, str) or (
+        isinstance(operators, Sequence | np.ndarray) and np.ndim(operators) == 1
     ):
-        raise ValueError(
-            f"`operators` must be distinct characters from {OPERATORS!r}. "
-            f"Received: operators={operators!r}"
+        symbols = list(operators)
+    else:
+        symbols = None
+    if (
+        not symbols
+        or not all(
+            isinstance(symbol, str) and len(symbol) == 1 and symbol in OPERATORS
+            for symbol in symbols
         )
-    if padding not in ("left", "right"):
-        raise ValueError(
-            f"`padding` must be 'left' or 'right'. Received: padding={padding!r}"
+        or len(set(symbols)) != len(symbols)
+    ):
+        shown = operators if symbols is None else [str(item) for item in symbols]
+        if symbols is not None and not all(isinstance(item, str) for item in symbols):
+            shown = symbols
+        fail(
+            "operators",
+            f"distinct single characters from {OPERATORS!r}, such as '+-' or "
+            "['+', '-']",
+            shown,
         )
-    return max_value, "".join(operators), padding
+    return "".join(str(symbol) for symbol in symbols)
+
+
+def _string_column(values, name, count=None):
+    array = np.asarray(values)
+    if (
+        array.ndim != 1
+        or array.dtype.kind != "U"
+        or (count is not None and len(array) != count)
+    ):
+        length = "" if count is None else f" of length {count}"
+        raise ValueError(
+            f"Expected `{name}` to be a 1-D array of strings{length}. "
+            f"Received: {name}.shape={array.shape}, dtype={array.dtype}"
+        )
+    return array
 
 
 def _check_width(width, minimum, name):
     if width is None:
         return minimum
-    check_positive_int(width, name)
+    width = check_integer(width, name, 1, _MAX_WIDTH)
     if width < minimum:
         raise ValueError(
             f"`{name}` is too small: the longest string of this set has {minimum} "
@@ -307,22 +496,38 @@ def _result_bounds(max_value, operators, num_operands):
 
     A result is a sum of signed products of operands in [0, max_value]; for a
     fixed operator sequence the highest sets every positive term's operands to
-    `max_value` and every negative one's to 0, and the other way round.
+    `max_value` and every negative one's to 0, and the other way round. The
+    best sequence is found by dynamic programming over the open term's sign
+    and length, in O(num_operands**2) steps instead of one per sequence.
     """
-    lowest = highest = 0
-    for sequence in itertools.product(operators, repeat=num_operands - 1):
-        positive, negative, sign, length = 0, 0, 1, 1
-        for symbol in (*sequence, "+"):
-            if symbol == "*":
-                length += 1
-                continue
-            if sign > 0:
-                positive += max_value**length
-            else:
-                negative += max_value**length
-            sign, length = (1 if symbol == "+" else -1), 1
-        highest = max(highest, positive)
-        lowest = min(lowest, -negative)
+    # state (sign, length of the open term) -> (best closed positive sum,
+    # best closed negative sum) over all operator prefixes reaching it.
+    states = {(1, 1): (0, 0)}
+    for _ in range(num_operands - 1):
+        following = {}
+        for (sign, length), (positive, negative) in states.items():
+            for symbol in operators:
+                if symbol == "*":
+                    key, sums = (sign, length + 1), (positive, negative)
+                else:
+                    term = max_value**length
+                    sums = (
+                        (positive + term, negative)
+                        if sign > 0
+                        else (positive, negative + term)
+                    )
+                    key = (1 if symbol == "+" else -1, 1)
+                best = following.get(key, sums)
+                following[key] = (max(best[0], sums[0]), max(best[1], sums[1]))
+        states = following
+    highest = max(
+        positive + (max_value**length if sign > 0 else 0)
+        for (sign, length), (positive, _) in states.items()
+    )
+    lowest = -max(
+        negative + (max_value**length if sign < 0 else 0)
+        for (sign, length), (_, negative) in states.items()
+    )
     return lowest, highest
 
 
