@@ -4,7 +4,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mnist_arith._validation import check_number
+from mnist_arith._validation import check_seed
 from mnist_arith.data.queries import Queries
+from mnist_arith.data.vocabulary import string_codes
 
 
 def split_queries(
@@ -33,8 +36,10 @@ def split_queries(
         `(train, test)`, two `Queries` that together hold every query once.
 
     Raises:
-        ValueError: if `train_fraction` is outside (0, 1), the mask has the
-            wrong shape, or a side of the split would be empty.
+        ValueError: if `queries` is not a `Queries` or repeats a query string
+            (a repeat could land on both sides), `train_fraction` is outside
+            (0, 1), the mask has the wrong shape or dtype, `seed` is negative,
+            or a side of the split would be empty.
 
     Examples:
         >>> from mnist_arith import make_queries
@@ -47,29 +52,28 @@ def split_queries(
         >>> bool((train.operands == 7).any()), len(test)
         (False, 398)
     """
-    is_number = not isinstance(train_fraction, bool) and isinstance(
-        train_fraction, int | float | np.floating
-    )
-    in_range = is_number and (
-        0 < train_fraction < 1 or (holdout is not None and train_fraction == 1)
-    )
-    if not in_range:
-        interval = "(0, 1]" if holdout is not None else "(0, 1)"
+    if not isinstance(queries, Queries):
         raise ValueError(
-            f"`train_fraction` must lie in {interval}. "
-            f"Received: train_fraction={train_fraction!r}"
+            "Expected `queries` to be a `Queries` from `make_queries`. "
+            f"Received: queries of type {type(queries).__name__}"
         )
+    check_number(
+        train_fraction,
+        "train_fraction",
+        0,
+        1,
+        include_minimum=False,
+        include_maximum=holdout is not None,
+    )
+    seed = check_seed(seed, allow_none=True)
+    if holdout is not None and not callable(holdout):
+        holdout = _check_mask(holdout, len(queries), "holdout")
+    _check_distinct(queries)
     held_out = np.zeros(len(queries), dtype=bool)
     if holdout is not None:
-        mask = holdout(queries) if callable(holdout) else holdout
-        mask = np.asarray(mask)
-        if mask.dtype != bool or mask.shape != (len(queries),):
-            raise ValueError(
-                f"`holdout` must give a boolean mask of shape ({len(queries)},). "
-                f"Received: holdout mask with shape {mask.shape} and dtype "
-                f"{mask.dtype}"
-            )
-        held_out = mask
+        held_out = holdout
+        if callable(holdout):
+            held_out = _check_mask(holdout(queries), len(queries), "holdout")
     eligible = np.flatnonzero(~held_out)
     num_train = round(train_fraction * len(eligible))
     if num_train == 0 or num_train == len(queries):
@@ -83,3 +87,30 @@ def split_queries(
     is_train = np.zeros(len(queries), dtype=bool)
     is_train[train_rows] = True
     return queries[is_train], queries[~is_train]
+
+
+def _check_mask(mask, count, name):
+    array = np.asarray(mask)
+    if array.dtype != bool or array.shape != (count,):
+        raise ValueError(
+            f"`{name}` must give a boolean mask of shape ({count},). "
+            f"Received: {name} mask with shape {array.shape} and dtype {array.dtype}"
+        )
+    return array
+
+
+def _check_distinct(queries):
+    """Refuses repeated query strings: a repeat could train and test at once."""
+    if len(queries) < 2:
+        return
+    codes = np.ascontiguousarray(string_codes(queries.queries))
+    rows = codes.view(np.dtype((np.void, codes.shape[1] * 4))).ravel()
+    ordered = np.sort(rows)
+    repeated = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if repeated.size:
+        example = ordered[repeated[0]].tobytes().decode("utf-32-le")
+        raise ValueError(
+            "Expected `queries` to hold distinct query strings: a repeated query "
+            "could land in both the training and the test set. "
+            f"Received: queries with {example!r} more than once"
+        )
