@@ -6,14 +6,36 @@ import gzip
 import math
 import os
 import pathlib
+import pickle
 import warnings
+import zipfile
+import zlib
 
 import numpy as np
+
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_fraction
+from mnist_arith._validation import check_not_given
+from mnist_arith._validation import check_one_of
+from mnist_arith._validation import check_seed
 
 EMBEDDED_DIGITS_PATH = pathlib.Path(__file__).with_name("embedded_digits.npz")
 """5,000 real MNIST digits (400 train + 100 test per class) shipped with the package."""
 
 SOURCES = ("auto", "mnist", "embedded")
+
+_ORIGINS = ("mnist", "embedded", "file", "idx", "arrays")
+_POOLS = ("train", "test")
+_DECODING_ERRORS = (
+    OSError,  # includes gzip.BadGzipFile
+    EOFError,
+    ValueError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+    pickle.UnpicklingError,
+)
+"""What NumPy, zipfile and gzip raise for a damaged or foreign file."""
 
 IDX_FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -49,13 +71,15 @@ class Digits:
     _cache: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        for pool in ("train", "test"):
+        check_one_of(self.source, "source", _ORIGINS)
+        for pool in _POOLS:
             images = _check_images(getattr(self, f"{pool}_images"), f"{pool}_images")
             labels = _check_labels(
                 getattr(self, f"{pool}_labels"), len(images), f"{pool}_labels"
             )
             object.__setattr__(self, f"{pool}_images", images)
             object.__setattr__(self, f"{pool}_labels", labels)
+        _check_disjoint(self.train_images, self.test_images)
 
     def __repr__(self) -> str:
         return (
@@ -64,8 +88,18 @@ class Digits:
         )
 
     def pool(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Returns `(images, labels)` of the `"train"` or `"test"` pool."""
-        if name not in ("train", "test"):
+        """Returns `(images, labels)` of the `"train"` or `"test"` pool.
+
+        Args:
+            name: `"train"` or `"test"`.
+
+        Returns:
+            `(images, labels)`: `[n, 28, 28]` uint8 images and `[n]` labels.
+
+        Raises:
+            ValueError: for another pool name.
+        """
+        if not isinstance(name, str) or name not in _POOLS:
             raise ValueError(
                 f"`pool` must be 'train' or 'test'. Received: pool={name!r}"
             )
@@ -97,8 +131,10 @@ class Digits:
             A `Digits` with `source="arrays"`.
 
         Raises:
-            ValueError: for wrong shapes, value ranges or labels, or a
-                `test_fraction` outside (0, 1).
+            ValueError: for wrong shapes, value ranges (NaN included) or
+                labels, test images that are also training images, a
+                `test_fraction` outside (0, 1), a negative `seed`, or
+                `test_fraction`/`seed` together with test arrays.
         """
         images = _check_images(images, "images")
         labels = _check_labels(labels, len(images), "labels")
@@ -108,12 +144,13 @@ class Digits:
                 f"test_images is None={test_images is None}, "
                 f"test_labels is None={test_labels is None}"
             )
-        if test_images is None:
-            if not 0 < test_fraction < 1:
-                raise ValueError(
-                    "`test_fraction` must lie in (0, 1). "
-                    f"Received: test_fraction={test_fraction!r}"
-                )
+        if test_images is not None:
+            reason = "when `test_images` and `test_labels` are given"
+            check_not_given("test_fraction", test_fraction, reason, 0.2)
+            check_not_given("seed", seed, reason, 0)
+        else:
+            test_fraction = check_fraction(test_fraction, "test_fraction")
+            seed = check_seed(seed)
             is_test = _stratified_mask(labels, test_fraction, seed)
             images, test_images = images[~is_test], images[is_test]
             labels, test_labels = labels[~is_test], labels[is_test]
@@ -158,6 +195,12 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
         >>> digits.train_images.shape, digits.train_images.dtype
         ((4000, 28, 28), dtype('uint8'))
     """
+    if not isinstance(source, str | os.PathLike):
+        raise ValueError(
+            f"`source` must be one of {SOURCES}, the path of an .npz file or of a "
+            f"folder of MNIST files. Received: source={source!r}"
+        )
+    download = check_bool(download, "download")
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and source not in SOURCES
     ):
@@ -218,17 +261,35 @@ def _load_embedded() -> Digits:
     return _load_file(EMBEDDED_DIGITS_PATH, source="embedded")
 
 
-@functools.cache
 def _load_file(path: pathlib.Path, source: str = "file") -> Digits:
-    with np.load(path, allow_pickle=False) as archive:
-        names = set(archive.files)
-        for layout in (
-            ("x_train", "y_train", "x_test", "y_test"),
-            ("train_images", "train_labels", "test_images", "test_labels"),
-        ):
-            if names.issuperset(layout):
-                arrays = [archive[name] for name in layout]
-                return Digits(*arrays, source=source)
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise _invalid(path, "digits .npz file", error) from error
+    # The size and time are part of the cache key: a rewritten file is reread.
+    return _load_file_version(path, source, status.st_size, status.st_mtime_ns)
+
+
+@functools.cache
+def _load_file_version(path, source, size, modified) -> Digits:
+    arrays = names = None
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("it holds one array, not an .npz archive")
+        with archive:
+            names = set(archive.files)
+            for layout in (
+                ("x_train", "y_train", "x_test", "y_test"),
+                ("train_images", "train_labels", "test_images", "test_labels"),
+            ):
+                if names.issuperset(layout):
+                    arrays = [archive[name] for name in layout]
+                    break
+    except _DECODING_ERRORS as error:
+        raise _invalid(path, "digits .npz file", error) from error
+    if arrays is not None:
+        return Digits(*arrays, source=source)
     raise ValueError(
         "A digits file must hold `x_train`, `y_train`, `x_test`, `y_test`. "
         f"Received: a file with arrays {sorted(names)}"
@@ -254,8 +315,11 @@ def _load_idx_folder(folder: pathlib.Path) -> Digits:
 
 def _read_idx(path, dimensions):
     """Reads an idx file of unsigned bytes (the MNIST format) into an array."""
-    with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
+            data = handle.read()
+    except (OSError, EOFError, zlib.error) as error:
+        raise _invalid(path, "MNIST idx file", error) from error
     header = 4 + 4 * dimensions
     if data[:4] != bytes((0, 0, 8, dimensions)) or len(data) < header:
         raise ValueError(
@@ -275,6 +339,30 @@ def _read_idx(path, dimensions):
     return np.frombuffer(data, np.uint8, offset=header).reshape(shape)
 
 
+def _invalid(path, kind, error):
+    """The `ValueError` for a file that cannot be decoded."""
+    reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    reason = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+    return ValueError(
+        f"`source` is not a valid {kind}: {reason}. Received: path={str(path)!r}"
+    )
+
+
+def _check_disjoint(train_images, test_images):
+    """Refuses test images that are also training images (a leak)."""
+    train_rows = np.ascontiguousarray(train_images).reshape(len(train_images), -1)
+    test_rows = np.ascontiguousarray(test_images).reshape(len(test_images), -1)
+    seen = {row.tobytes() for row in train_rows}
+    shared = [index for index, row in enumerate(test_rows) if row.tobytes() in seen]
+    if shared:
+        raise ValueError(
+            "Expected the training and test pools to share no image, so that "
+            f"held-out evaluation is held out; {len(shared)} of {len(test_images)} "
+            f"test images are also training images. Received: test_images"
+            f"[{shared[0]}] equal to a training image"
+        )
+
+
 def _check_images(images, name):
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -284,7 +372,18 @@ def _check_images(images, name):
             f"`{name}` must have shape [n, 28, 28] with n > 0. "
             f"Received: {name}.shape={images.shape}"
         )
+    if images.dtype.kind not in "iuf":
+        raise ValueError(
+            f"`{name}` must be integers 0..255 or floats 0..1. "
+            f"Received: {name}.dtype={images.dtype}"
+        )
     if images.dtype.kind == "f":
+        if not np.isfinite(images).all():
+            raise ValueError(
+                f"Float `{name}` must be finite (no NaN or infinity). Received: "
+                f"{np.count_nonzero(~np.isfinite(images))} non-finite values in "
+                f"{name}"
+            )
         if images.min() < 0 or images.max() > 1:
             raise ValueError(
                 f"Float `{name}` must lie in [0, 1]. Received: values from "
@@ -296,8 +395,6 @@ def _check_images(images, name):
             f"Integer `{name}` must lie in [0, 255]. Received: values from "
             f"{images.min()} to {images.max()}"
         )
-    elif images.dtype.kind not in "iuf":
-        raise ValueError(f"`{name}` must be numeric. Received: dtype={images.dtype}")
     images = np.ascontiguousarray(images, dtype=np.uint8)
     images.setflags(write=False)
     return images
