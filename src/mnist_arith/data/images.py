@@ -2,10 +2,20 @@
 
 import os
 import pathlib
+import pickle
+import zipfile
 from collections.abc import Sequence
 
 import cv2
 import numpy as np
+
+from mnist_arith._io import atomic_write
+from mnist_arith._io import check_output_path
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import fail
+from mnist_arith._validation import is_integer
+from mnist_arith._validation import is_number
 
 EXTENSIONS = (".png", ".jpg", ".jpeg")
 """The file types `load_images` reads (any letter case)."""
@@ -30,7 +40,9 @@ def load_images(
 
     With `cache`, the resized uint8 images are saved to that `.npy` file and
     read from it next time, as long as it holds as many images of the same
-    size as the folder would give (otherwise it is rebuilt).
+    size as the folder would give (otherwise, or if it is damaged, it is
+    rebuilt). The cache is written atomically: an interrupted or failed write
+    leaves the previous cache file as it was, never a partial one.
 
     Args:
         directory: the folder of images.
@@ -38,14 +50,16 @@ def load_images(
         value_range: `(low, high)` of the returned values.
         grayscale: one channel instead of three.
         max_images: read at most this many files (the first in name order).
-        cache: the path of a `.npy` cache file, or `None`.
+        cache: the path of a `.npy` cache file (any letter case), or `None`.
+            Missing folders on its path are created.
 
     Returns:
         A `[num_images, height, width, channels]` float32 array.
 
     Raises:
         ValueError: for a missing folder, a folder without images, a file
-            that can't be decoded, or invalid sizes or range.
+            that can't be read or decoded, invalid sizes, range or flags, or
+            a cache path that is a folder, lacks `.npy` or can't be written.
 
     Examples:
         >>> import tempfile
@@ -56,6 +70,8 @@ def load_images(
         >>> images.shape, images[0, 0, 0].tolist()
         ((1, 32, 32, 3), [1.0, -1.0, -1.0])
     """
+    if not isinstance(directory, str | os.PathLike):
+        fail("directory", "a folder path (str or os.PathLike)", directory)
     folder = pathlib.Path(directory)
     if not folder.is_dir():
         raise ValueError(
@@ -64,15 +80,11 @@ def load_images(
         )
     image_size = _check_image_size(image_size)
     low, high = _check_value_range(value_range)
-    if max_images is not None and (
-        isinstance(max_images, bool)
-        or not isinstance(max_images, int)
-        or max_images < 1
-    ):
-        raise ValueError(
-            "`max_images` must be None or a positive integer. "
-            f"Received: max_images={max_images!r}"
-        )
+    grayscale = check_bool(grayscale, "grayscale")
+    if max_images is not None:
+        max_images = check_positive_int(max_images, "max_images")
+    if cache is not None:
+        cache = _check_cache(cache)
     files = sorted(
         path
         for path in folder.iterdir()
@@ -87,11 +99,7 @@ def load_images(
     expected_shape = (len(files), *image_size, channels)
     images = None
     if cache is not None:
-        cache = pathlib.Path(cache)
-        try:
-            cached = np.load(cache, allow_pickle=False) if cache.is_file() else None
-        except (OSError, ValueError):  # unreadable: rebuilt below
-            cached = None
+        cached = _read_cache(cache)
         if cached is not None and (
             cached.shape == expected_shape and cached.dtype == np.uint8
         ):
@@ -99,19 +107,30 @@ def load_images(
     if images is None:
         images = np.stack([_read(path, image_size, grayscale) for path in files])
         if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            np.save(cache, images, allow_pickle=False)
+            with atomic_write(cache) as file:
+                np.save(file, images, allow_pickle=False)
     unit = images.astype(np.float32) / np.float32(255)
     return unit * np.float32(high - low) + np.float32(low)
 
 
 def _read(path, image_size, grayscale):
-    data = np.fromfile(path, dtype=np.uint8)
-    flag = cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_COLOR
-    image = cv2.imdecode(data, flag) if data.size else None
-    if image is None:
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError as error:
         raise ValueError(
-            f"An image file could not be decoded. Received: path={str(path)!r}"
+            f"An image file is not a valid image: {type(error).__name__}: "
+            f"{error.strerror or error}. Received: path={str(path)!r}"
+        ) from error
+    flag = cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_COLOR
+    try:
+        image = cv2.imdecode(data, flag) if data.size else None
+    except cv2.error:
+        image = None
+    if image is None:
+        reason = "it is empty" if not data.size else "it could not be decoded"
+        raise ValueError(
+            f"An image file is not a valid PNG or JPEG image: {reason}. "
+            f"Received: path={str(path)!r}"
         )
     height, width = image_size
     image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
@@ -128,26 +147,57 @@ def _check_image_size(image_size):
     if (
         size is None
         or len(size) != 2
-        or any(
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-            for value in size
-        )
+        or not all(is_integer(value) and value >= 1 for value in size)
     ):
         raise ValueError(
             "`image_size` must be (height, width) of positive integers. "
             f"Received: image_size={image_size!r}"
         )
-    return size
+    return tuple(int(value) for value in size)
 
 
 def _check_value_range(value_range):
     try:
-        low, high = (float(value) for value in value_range)
-    except (TypeError, ValueError):
-        low = high = None
-    if low is None or not np.isfinite([low, high]).all() or not low < high:
+        bounds = tuple(value_range)
+    except TypeError:
+        bounds = None
+    if (
+        bounds is None
+        or len(bounds) != 2
+        or not all(is_number(value) and np.isfinite(value) for value in bounds)
+        or not bounds[0] < bounds[1]
+    ):
         raise ValueError(
             "`value_range` must be (low, high) with low < high, such as (0, 1) "
             f"or (-1, 1). Received: value_range={value_range!r}"
         )
-    return low, high
+    return float(bounds[0]), float(bounds[1])
+
+
+def _check_cache(cache):
+    """Checks the cache path before any image is read; creates its folder."""
+    if not isinstance(cache, str | os.PathLike):
+        fail("cache", "None or the path of a .npy file", cache)
+    path = pathlib.Path(cache)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(
+            f"The folder of `cache` could not be created: {error}. "
+            f"Received: cache={str(cache)!r}"
+        ) from error
+    return check_output_path(path, (".npy",), "cache")
+
+
+def _read_cache(path):
+    """The cached array, or `None` if it is missing, damaged or not an array."""
+    if not path.is_file():
+        return None
+    try:
+        cached = np.load(path, allow_pickle=False)
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, pickle.PickleError):
+        return None  # Damaged: rebuilt and replaced by the caller.
+    if not isinstance(cached, np.ndarray):
+        cached.close()  # An .npz archive under a .npy name.
+        return None
+    return cached
