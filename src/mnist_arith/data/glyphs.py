@@ -3,10 +3,15 @@
 import cv2
 import numpy as np
 
-from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_integer
+from mnist_arith._validation import check_one_of
+from mnist_arith._validation import check_seed
 
 GLYPH_STYLES = {"2021": ((4, 8), (20, 24)), "2023": ((6, 10), (18, 22))}
 """Per edition, the ranges `[low, high)` of a stroke's start and end column."""
+
+MAX_GLYPHS = 1_000_000
+"""The most glyphs one call draws (784 MB of images)."""
 
 
 def draw_operator_glyphs(
@@ -27,7 +32,7 @@ def draw_operator_glyphs(
 
     Args:
         operator: `"+"`, `"-"` or `"*"`.
-        num_glyphs: how many variants to draw.
+        num_glyphs: how many variants to draw, from 1 to `MAX_GLYPHS`.
         style: `"2021"` (strokes span columns 4-8 to 20-24) or `"2023"`
             (6-10 to 18-22).
         seed: the seed of the stroke positions.
@@ -36,22 +41,18 @@ def draw_operator_glyphs(
         `[num_glyphs, 28, 28]` uint8 images with strokes at 255.
 
     Raises:
-        ValueError: for an unknown operator or style, or `num_glyphs` < 1.
+        ValueError: for an unknown operator or style, `num_glyphs` outside
+            [1, MAX_GLYPHS], or a negative seed.
 
     Examples:
         >>> glyphs = draw_operator_glyphs("+", 50, style="2021")
         >>> glyphs.shape, glyphs.dtype, int(glyphs.max())
         ((50, 28, 28), dtype('uint8'), 255)
     """
-    if operator not in ("+", "-", "*"):
-        raise ValueError(
-            f"`operator` must be '+', '-' or '*'. Received: operator={operator!r}"
-        )
-    if style not in GLYPH_STYLES:
-        raise ValueError(
-            f"`style` must be one of {sorted(GLYPH_STYLES)}. Received: style={style!r}"
-        )
-    check_positive_int(num_glyphs, "num_glyphs")
+    check_one_of(operator, "operator", ("+", "-", "*"))
+    check_one_of(style, "style", tuple(GLYPH_STYLES))
+    num_glyphs = check_integer(num_glyphs, "num_glyphs", 1, MAX_GLYPHS)
+    seed = check_seed(seed, allow_none=True)
     (low_start, high_start), (low_end, high_end) = GLYPH_STYLES[style]
     rng = np.random.default_rng(seed)
     x = rng.integers(12, 16, (num_glyphs, 2))

@@ -4,6 +4,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_one_of
+from mnist_arith._validation import check_seed
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.glyphs import GLYPH_STYLES
@@ -33,6 +36,7 @@ class CharacterImages:
     """
 
     def __init__(self, digits: Digits, pool: str, glyph_style: str, dtype: str):
+        dtype = _check_bank_arguments(digits, pool, glyph_style, dtype)
         images, labels = digits.pool(pool)
         order = np.argsort(labels, kind="stable")
         groups = {
@@ -69,6 +73,7 @@ def character_images(
     digits: Digits, pool: str, glyph_style: str, dtype: str
 ) -> CharacterImages:
     """Returns the (cached) `CharacterImages` of a digit pool, style and dtype."""
+    dtype = _check_bank_arguments(digits, pool, glyph_style, dtype)
     key = (pool, glyph_style, dtype)
     if key not in digits._cache:
         digits._cache[key] = CharacterImages(digits, pool, glyph_style, dtype)
@@ -109,7 +114,8 @@ def render_query_images(
 
     Raises:
         ValueError: for characters that cannot be drawn, strings of different
-            lengths, an unknown pool, dtype or style.
+            lengths, an unknown pool, dtype or style, `digits` that are not a
+            `Digits`, a negative seed or a non-boolean `channel_axis`.
 
     Examples:
         >>> from mnist_arith import load_digits
@@ -119,15 +125,12 @@ def render_query_images(
         ((2, 5, 28, 28), dtype('float32'), 0.0)
     """
     array = as_string_array(strings, "strings")
-    if dtype not in _DTYPES:
-        raise ValueError(f"`dtype` must be one of {_DTYPES}. Received: dtype={dtype!r}")
-    if glyph_style not in GLYPH_STYLES:
-        raise ValueError(
-            f"`glyph_style` must be one of {sorted(GLYPH_STYLES)}. "
-            f"Received: glyph_style={glyph_style!r}"
-        )
-    if pool not in ("train", "test"):
-        raise ValueError(f"`pool` must be 'train' or 'test'. Received: pool={pool!r}")
+    if digits is not None:
+        _check_digits(digits)
+    dtype = _check_bank_arguments(None, pool, glyph_style, dtype)
+    if not isinstance(seed, np.random.Generator):
+        seed = check_seed(seed, allow_none=True)
+    channel_axis = check_bool(channel_axis, "channel_axis")
     digits = load_digits() if digits is None else digits
     bank = character_images(digits, pool, glyph_style, dtype)
     codes = string_codes(array)
@@ -142,3 +145,21 @@ def render_query_images(
     # np.take copies whole 784-pixel rows; fancy indexing is several times slower.
     images = np.take(bank.images, bank.indices(codes, rng), axis=0)
     return images[..., None] if channel_axis else images
+
+
+def _check_digits(digits):
+    if not isinstance(digits, Digits):
+        raise ValueError(
+            "Expected `digits` to be a `Digits` from `load_digits` or "
+            f"`Digits.from_arrays`. Received: digits of type {type(digits).__name__}"
+        )
+
+
+def _check_bank_arguments(digits, pool, glyph_style, dtype):
+    """Checks the arguments shared by the renderer; returns the dtype's name."""
+    if digits is not None:
+        _check_digits(digits)
+    check_one_of(dtype, "dtype", _DTYPES)
+    check_one_of(glyph_style, "glyph_style", tuple(GLYPH_STYLES))
+    check_one_of(pool, "pool", ("train", "test"))
+    return str(np.dtype(dtype))

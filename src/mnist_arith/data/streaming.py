@@ -6,7 +6,11 @@ from typing import Any
 import keras
 import numpy as np
 
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_seed
+from mnist_arith._validation import is_integer
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
@@ -37,6 +41,12 @@ class QueryDataset(keras.utils.PyDataset):
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of
             `keras.utils.PyDataset`.
 
+    Raises:
+        ValueError: for `queries` that are not a non-empty `Queries`, an
+            unknown kind or pool, a non-positive batch size, `digits` that are
+            not a `Digits`, non-boolean flags, a negative seed, or
+            `reverse_queries` with image inputs.
+
     Examples:
         >>> from mnist_arith import load_digits, make_queries
         >>> dataset = QueryDataset(make_queries("2023")[:100], inputs="image",
@@ -65,16 +75,22 @@ class QueryDataset(keras.utils.PyDataset):
                 "`queries` must be a `Queries` from `make_queries`. "
                 f"Received: queries of type {type(queries).__name__}"
             )
-        for name, value in (("inputs", inputs), ("targets", targets)):
-            if value not in _KINDS:
-                raise ValueError(
-                    f"`{name}` must be 'text' or 'image'. Received: {name}={value!r}"
-                )
-        check_positive_int(batch_size, "batch_size")
-        if pool not in ("train", "test"):
+        if not len(queries):
             raise ValueError(
-                f"`pool` must be 'train' or 'test'. Received: pool={pool!r}"
+                f"`queries` must hold at least one query. Received: queries={queries!r}"
             )
+        check_one_of(inputs, "inputs", _KINDS)
+        check_one_of(targets, "targets", _KINDS)
+        batch_size = check_positive_int(batch_size, "batch_size")
+        if digits is not None and not isinstance(digits, Digits):
+            raise ValueError(
+                "`digits` must be None or a `Digits` from `load_digits`. "
+                f"Received: digits of type {type(digits).__name__}"
+            )
+        check_one_of(pool, "pool", ("train", "test"))
+        shuffle = check_bool(shuffle, "shuffle")
+        seed = check_seed(seed)
+        reverse_queries = check_bool(reverse_queries, "reverse_queries")
         if reverse_queries and inputs == "image":
             raise ValueError(
                 "`reverse_queries` applies to text inputs only. "
@@ -106,6 +122,11 @@ class QueryDataset(keras.utils.PyDataset):
         return self.num_batches
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        if not is_integer(index):
+            raise TypeError(
+                f"Batch indices must be integers. Received: index={index!r}"
+            )
+        index = int(index)
         if not 0 <= index < self.num_batches:
             raise IndexError(
                 f"Batch index {index} is out of range [0, {self.num_batches})"

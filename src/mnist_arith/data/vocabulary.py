@@ -4,6 +4,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import fail
+
 COURSE_VOCABULARY = "0123456789+- "
 """The course's 13 characters, in order: the index of a character is its id."""
 
@@ -130,6 +133,7 @@ class CharacterTable:
             ValueError: if a string holds a character outside the vocabulary or
                 the strings differ in length.
         """
+        reverse = check_bool(reverse, "reverse")
         array = as_string_array(strings, "strings")
         codes = string_codes(array).astype(np.int64)
         known = codes < len(self._ids)
@@ -162,9 +166,12 @@ class CharacterTable:
             `[n, length, size]` one-hot array, or `[n, length]` int32 ids.
 
         Raises:
-            ValueError: if a string holds a character outside the vocabulary or
-                the strings differ in length.
+            ValueError: if a string holds a character outside the vocabulary,
+                the strings differ in length, a flag is not a boolean or
+                `dtype` is not a numeric dtype.
         """
+        one_hot = check_bool(one_hot, "one_hot")
+        dtype = _check_numeric_dtype(dtype)
         ids = self.ids(strings, reverse=reverse)
         if not one_hot:
             return ids
@@ -183,9 +190,25 @@ class CharacterTable:
             A list of `n` strings of `length` characters.
 
         Raises:
-            ValueError: if the array has the wrong rank, depth or id range.
+            ValueError: if the array has the wrong rank, depth or id range,
+                holds NaN or infinite probabilities, or `reverse` is not a
+                boolean.
         """
+        reverse = check_bool(reverse, "reverse")
         array = np.asarray(array)
+        if array.ndim == 3 and array.dtype.kind not in "biuf":
+            raise ValueError(
+                "`array` must hold numeric probabilities. "
+                f"Received: array.dtype={array.dtype}"
+            )
+        if array.ndim == 3 and array.dtype.kind == "f":
+            finite = np.isfinite(array)
+            if not finite.all():
+                raise ValueError(
+                    "`array` must hold finite probabilities (no NaN or infinity). "
+                    f"Received: {np.count_nonzero(~finite)} non-finite values in "
+                    f"array of shape {array.shape}"
+                )
         if array.ndim == 3:
             if array.shape[-1] != self.size:
                 raise ValueError(
@@ -209,3 +232,13 @@ class CharacterTable:
         if reverse:
             ids = ids[:, ::-1]
         return strings_from_codes(self._codes[ids]).tolist()
+
+
+def _check_numeric_dtype(dtype):
+    try:
+        resolved = None if dtype is None else np.dtype(dtype)  # None means float64.
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.kind not in "biuf":
+        fail("dtype", "a numeric dtype such as 'float32'", dtype)
+    return resolved
