@@ -1,10 +1,14 @@
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mnist_arith import PRESETS
+from mnist_arith import Queries
 from mnist_arith import make_queries
+from mnist_arith import split_queries
 
 
 def notebook_2021(highest):
@@ -191,3 +195,252 @@ def test_bad_arguments_raise(kwargs, message):
 
 def test_presets_are_documented():
     assert set(PRESETS) == {"2021", "2021-three-digit", "2023", "2023-multiplication"}
+
+
+# --- Checks at the edge: every bad argument is a prompt ValueError. ---------
+
+
+@pytest.mark.parametrize(
+    "operators",
+    [["-", "+-"], [""], ["+", "+"], "+ ", ["+", 1], 3, ["*", "-", "+", "/"], "+-*-"],
+)
+def test_operators_are_single_supported_characters(operators):
+    with pytest.raises(ValueError, match=r"single characters.*Received: operators="):
+        make_queries(max_value=9, operators=operators)
+
+
+def test_operators_accept_sequences_and_numpy_strings():
+    data = make_queries(max_value=9, operators=np.array(["-", "+"]))
+    assert len(data) == 200 and len(np.unique(data.queries)) == 200
+    assert data.queries[:2].tolist() == ["0-0", "0+0"]
+
+
+def test_huge_spaces_are_refused_before_any_enumeration():
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="num_operands=100"):
+        make_queries(num_operands=100, num_samples=1, seed=0)
+    with pytest.raises(ValueError, match="num_operands=1000000000"):
+        make_queries(num_operands=10**9, num_samples=1, seed=0)
+    with pytest.raises(ValueError, match=r"GiB.*Received: num_samples=None"):
+        make_queries(max_value=10**6)  # 2e12 queries to enumerate
+    with pytest.raises(ValueError, match="query_width=1000000000"):
+        make_queries(num_samples=1, seed=0, query_width=10**9)
+    assert time.perf_counter() - start < 2
+
+
+def test_answer_widths_come_without_walking_operator_sequences():
+    # 3**16 operator sequences: the old walk over all of them took minutes.
+    start = time.perf_counter()
+    data = make_queries(
+        max_value=1, operators="+-*", num_operands=17, num_samples=20, seed=0
+    )
+    assert time.perf_counter() - start < 5
+    assert data.answer_width == 3  # from -16 to 17
+    assert all(eval(q) == r for q, r in zip(data.queries, data.results, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": -1, "num_samples": 3}, "seed=-1"),
+        ({"seed": 1.5, "num_samples": 3}, "seed=1.5"),
+        ({"num_samples": 2.0}, r"num_samples=2\.0"),
+        ({"num_operands": True}, "num_operands=True"),
+        ({"max_value": np.float64(9)}, "max_value=np.float64"),
+        ({"preset": ["2023"]}, r"preset=\['2023'\]"),
+        ({"padding": None, "preset": None, "operators": "+", "max_value": 0}, "0"),
+    ],
+)
+def test_more_bad_arguments_raise(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_queries(**kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    expected = make_queries(max_value=9, num_samples=5, seed=1, query_width=6)
+    data = make_queries(
+        max_value=np.int64(9),
+        num_operands=np.int32(2),
+        num_samples=np.int64(5),
+        seed=np.uint8(1),
+        query_width=np.int16(6),
+    )
+    assert data.queries.tolist() == expected.queries.tolist()
+    assert type(data.max_value) is int
+
+
+ACCEPTED = {
+    "max_value": st.integers(1, 12),
+    "operators": st.lists(st.sampled_from("+-*"), min_size=1, max_size=3, unique=True),
+    "num_operands": st.integers(2, 3),
+    "padding": st.sampled_from(["left", "right"]),
+    "sample": st.booleans(),
+    "seed": st.integers(0, 2**64),
+    "fraction": st.floats(0.05, 0.95),
+}
+
+
+@given(**ACCEPTED)
+def test_queries_are_distinct_and_splits_share_none(
+    max_value, operators, num_operands, padding, sample, seed, fraction
+):
+    total = (max_value + 1) ** num_operands * len(operators) ** (num_operands - 1)
+    data = make_queries(
+        max_value=max_value,
+        operators=operators,
+        num_operands=num_operands,
+        padding=padding,
+        num_samples=min(total, 100) if sample else None,
+        seed=seed,
+    )
+    assert len(data) == (min(total, 100) if sample else total)
+    assert len(set(data.queries.tolist())) == len(data)
+    if round(fraction * len(data)) in (0, len(data)):
+        return
+    train, test = split_queries(data, fraction, seed=seed % 1000)
+    assert len(train) + len(test) == len(data)
+    assert not set(train.queries.tolist()) & set(test.queries.tolist())
+
+
+def invalid_operators(value):
+    return not (
+        isinstance(value, str | list)
+        and value
+        and all(isinstance(item, str) and item in list("+-*") for item in value)
+        and len(set(value)) == len(value)
+    )
+
+
+BAD_ARGUMENTS = st.one_of(
+    st.tuples(
+        st.just("max_value"),
+        st.one_of(st.integers(max_value=0), st.floats(), st.booleans(), st.text()),
+    ),
+    st.tuples(
+        st.just("operators"),
+        st.one_of(st.text(max_size=4), st.lists(st.text(max_size=2), max_size=4)),
+    ).filter(lambda pair: invalid_operators(pair[1])),
+    st.tuples(
+        st.just("num_operands"),
+        st.one_of(st.integers(max_value=1), st.integers(62, 10**12), st.floats()),
+    ),
+    st.tuples(
+        st.just("padding"), st.text().filter(lambda t: t not in ("left", "right"))
+    ),
+    st.tuples(
+        st.just("num_samples"),
+        st.one_of(st.integers(max_value=0), st.integers(20_001, 10**30), st.floats()),
+    ),
+    st.tuples(
+        st.just("seed"), st.one_of(st.integers(max_value=-1), st.floats(), st.text())
+    ),
+    st.tuples(
+        st.just("query_width"),
+        st.one_of(st.integers(max_value=4), st.integers(4097, 10**15), st.floats()),
+    ),
+    st.tuples(
+        st.just("answer_width"),
+        st.one_of(st.integers(max_value=2), st.integers(4097, 10**15), st.floats()),
+    ),
+    st.tuples(st.just("preset"), st.text().filter(lambda t: t not in PRESETS)),
+)
+
+
+@given(bad=BAD_ARGUMENTS, sample=st.booleans())
+def test_bad_arguments_raise_quickly(bad, sample):
+    name, value = bad
+    kwargs = {name: value}
+    if sample and name != "num_samples":
+        kwargs.setdefault("num_samples", 10)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=f"Received: .*{name}="):
+        make_queries(**kwargs)
+    assert time.perf_counter() - start < 1
+
+
+# --- Queries: one checked container, indexed like a list. -------------------
+
+
+def test_integer_index_past_the_end_raises(course_2023):
+    with pytest.raises(IndexError, match="20000"):
+        course_2023[20000]
+    with pytest.raises(IndexError, match="-20001"):
+        course_2023[np.int64(-20001)]
+    assert course_2023[-20000].queries.tolist() == ["0+0  "]
+    assert course_2023[np.int64(-2)].queries.tolist() == ["99+99"]
+
+
+def test_queries_checks_its_arrays(course_2023):
+    part = course_2023[:4]
+    fields = {
+        "queries": part.queries,
+        "answers": part.answers,
+        "operands": part.operands,
+        "operators": part.operators,
+        "results": part.results,
+        "max_value": 99,
+        "padding": "right",
+    }
+    assert len(Queries(**fields)) == 4
+    for change, message in [
+        ({"answers": part.answers[:3]}, r"`answers`.*length 4.*shape=\(3,\)"),
+        ({"queries": part.operands}, r"`queries`.*strings.*dtype=int64"),
+        ({"operands": part.operands[:, :1]}, r"`operands`.*shape=\(4, 1\)"),
+        ({"operands": part.operands + 100}, r"\[0, max_value=99\]"),
+        ({"operators": part.operators[:2]}, r"`operators`.*shape=\(2, 1\)"),
+        ({"operators": np.full((4, 1), "/")}, r"`operators`.*'\+-\*'"),
+        ({"results": part.results + 1}, r"results\[0\]=1"),
+        ({"results": part.results[:3]}, r"`results`.*4 integers"),
+        ({"max_value": 0}, "max_value=0"),
+        ({"padding": "centre"}, "padding='centre'"),
+        ({"preset": "1999"}, "preset='1999'"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            Queries(**{**fields, **change})
+
+
+def test_save_csv_and_npz(tmp_path, course_2023):
+    part = course_2023[:3]
+    path = part.save(tmp_path / "queries.csv")
+    assert path == tmp_path / "queries.csv"
+    assert path.read_bytes() == (
+        b'query,answer\n"0+0  ","0  "\n"0-0  ","0  "\n"0+1  ","1  "\n'
+    )
+    path = part.save(str(tmp_path / "queries.NPZ"))
+    with np.load(path) as archive:
+        assert sorted(archive.files) == [
+            "answers",
+            "operands",
+            "operators",
+            "queries",
+            "results",
+        ]
+        assert archive["queries"].tolist() == ["0+0  ", "0-0  ", "0+1  "]
+        np.testing.assert_array_equal(archive["operands"], part.operands)
+        assert archive["operators"].tolist() == [["+"], ["-"], ["+"]]
+    assert sorted(item.name for item in tmp_path.iterdir()) == [
+        "queries.NPZ",
+        "queries.csv",
+    ]
+
+
+def test_save_checks_the_path_and_keeps_the_old_file(tmp_path, monkeypatch):
+    data = make_queries(max_value=3)
+    with pytest.raises(ValueError, match=r"Received: path='.*queries\.txt'"):
+        data.save(tmp_path / "queries.txt")
+    with pytest.raises(ValueError, match="not a folder"):
+        data.save(tmp_path)
+    with pytest.raises(ValueError, match="existing folder"):
+        data.save(tmp_path / "missing" / "queries.csv")
+    path = tmp_path / "queries.npz"
+    path.write_bytes(b"the previous set")
+
+    def disk_full(file, **arrays):
+        file.write(b"PK\x03\x04 half an archive")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        data.save(path)
+    assert path.read_bytes() == b"the previous set"
+    assert [item.name for item in tmp_path.iterdir()] == ["queries.npz"]
