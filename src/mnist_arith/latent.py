@@ -3,9 +3,10 @@
 Everything here is written with `keras.ops` and `keras.random`, so it runs on
 every backend and returns backend tensors (`keras.ops.convert_to_numpy` turns
 them into NumPy arrays). The helpers that need a model (`encode_images`,
-`decode_latents`, `sample_grid`) accept the models of
-`mnist_arith.models`: a VAE or autoencoder (`encoder`, `decoder`) or a GAN
-(`generator`); conditional models (`num_classes` set) also take labels.
+`decode_latents`, `sample_grid`) take a `GenerativeModel` of
+`mnist_arith.models.generative` (an `Autoencoder`, `VAE` or `GAN`) and read
+everything from its interface: `latent_dim`, `num_classes` and `num_codes`,
+`encode` and `decode`. Conditional models also take labels.
 """
 
 import math
@@ -181,7 +182,7 @@ def latent_arithmetic(group_a, group_b, c):
 
 
 def latent_sweep(
-    latent_dim: int,
+    latent_dim,
     *,
     dimensions: tuple[int, int] = (0, 1),
     num_steps: int = 10,
@@ -196,7 +197,8 @@ def latent_sweep(
     map of the latent space.
 
     Args:
-        latent_dim: the latent size.
+        latent_dim: the latent size, or a `GenerativeModel` to sweep the
+            latent space of (its `latent_dim`).
         dimensions: the two distinct dimensions to sweep.
         num_steps: values per dimension (at least 2).
         extent: the largest offset, in standard deviations of the prior.
@@ -206,7 +208,8 @@ def latent_sweep(
         A `[num_steps * num_steps, latent_dim]` float tensor.
 
     Raises:
-        ValueError: for a bad dimension pair, `num_steps` below 2, a
+        ValueError: for a model that is not a `GenerativeModel`, a bad
+            dimension pair, `num_steps` below 2, a
             non-positive extent or a center of the wrong size.
 
     Examples:
@@ -214,6 +217,8 @@ def latent_sweep(
         >>> grid.shape, grid[1].tolist(), grid[3].tolist()
         ((9, 3), [0.0, -1.0, 0.0], [-1.0, 0.0, 0.0])
     """
+    if isinstance(latent_dim, keras.Model):
+        latent_dim = _generative_model(latent_dim).latent_dim
     check_positive_int(latent_dim, "latent_dim")
     if (
         len(tuple(dimensions)) != 2
@@ -241,7 +246,7 @@ def latent_sweep(
     offsets = columns * first + rows * second
     if center is None:
         return offsets
-    center = _check_latents(center, latent_dim, "center", ndim=1)
+    center = check_latents(center, latent_dim, "center", ndim=1)
     return center[None, :] + offsets
 
 
@@ -258,7 +263,7 @@ def sample_grid(
     """Decodes a grid of prior samples (the course's 10x10 figure).
 
     Args:
-        model: a VAE or GAN of `mnist_arith.models`.
+        model: a `GenerativeModel` (an `Autoencoder`, `VAE` or `GAN`).
         num_rows: rows of the grid.
         num_columns: columns of the grid.
         labels: for a conditional model, one label, or one per image
@@ -272,7 +277,8 @@ def sample_grid(
         (`mnist_arith.plot.plot_image_grid(images, num_columns)` draws them).
 
     Raises:
-        ValueError: for bad sizes or labels.
+        ValueError: for a model that is not a `GenerativeModel`, or bad sizes
+            or labels.
 
     Examples:
         >>> from mnist_arith.models.gan import gan
@@ -280,19 +286,20 @@ def sample_grid(
         >>> tuple(sample_grid(model, 10, 10, seed=0).shape)  # row i: digit i
         (100, 28, 28, 1)
     """
+    model = _generative_model(model)
     check_positive_int(num_rows, "num_rows")
     check_positive_int(num_columns, "num_columns")
-    num_classes = _generator_classes(model)
+    num_classes = model.num_classes if model.num_codes is None else model.num_codes
     if labels is None and num_classes is not None:
         labels = np.repeat(np.arange(num_rows) % num_classes, num_columns)
     latents = sample_prior(
         num_rows * num_columns,
-        _latent_dim_of(model),
+        model.latent_dim,
         temperature=temperature,
         truncation=truncation,
         seed=seed,
     )
-    return decode_latents(model, latents, labels)
+    return model.decode(latents, labels)
 
 
 def encode_images(
@@ -306,7 +313,8 @@ def encode_images(
     """Encodes images to latent vectors with a VAE's or autoencoder's encoder.
 
     Args:
-        model: a VAE or autoencoder of `mnist_arith.models`.
+        model: a `GenerativeModel` with an encoder (an `Autoencoder` or
+            `VAE`); see `GenerativeModel.encode`.
         images: `[n, height, width, channels]` images scaled as in training.
         labels: the images' labels, required by a conditional model.
         sample: for a VAE, draw from the posterior instead of taking its
@@ -317,8 +325,9 @@ def encode_images(
         A `[n, latent_dim]` float tensor.
 
     Raises:
-        ValueError: for a model without encoder, missing or bad labels, or
-            `sample=True` with a model that has no posterior.
+        ValueError: for a model that is not a `GenerativeModel` or has no
+            encoder, missing or bad labels, or `sample=True` with a model that
+            has no posterior.
 
     Examples:
         >>> from mnist_arith.models.vae import vae
@@ -327,45 +336,15 @@ def encode_images(
         >>> tuple(encode_images(model, images, sample=True, seed=0).shape)
         (2, 4)
     """
-    encoder = getattr(model, "encoder", None)
-    if encoder is None:
-        raise ValueError(
-            "`model` must have an `encoder` (a VAE or autoencoder). "
-            f"Received: model of type {type(model).__name__}"
-        )
-    images = _as_float_tensor(images)
-    num_classes = getattr(model, "num_classes", None)
-    if num_classes is not None:
-        if labels is None:
-            raise ValueError(
-                "A conditional model encodes images together with their labels. "
-                "Received: labels=None"
-            )
-        labels = resolve_labels(labels, images.shape[0], num_classes)
-        inputs = [images, ops.convert_to_tensor(labels)]
-    else:
-        inputs = images
-        resolve_labels(labels, images.shape[0], None)
-    outputs = encoder(inputs, training=False)
-    if not isinstance(outputs, (list, tuple)):
-        if sample:
-            raise ValueError(
-                "`sample=True` needs a VAE (an encoder that returns a mean and a "
-                f"log-variance). Received: model of type {type(model).__name__}"
-            )
-        return outputs
-    mean, log_variance = outputs
-    if not sample:
-        return mean
-    noise = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=seed)
-    return mean + ops.exp(0.5 * log_variance) * noise
+    return _generative_model(model).encode(images, labels, sample=sample, seed=seed)
 
 
 def decode_latents(model, latents, labels=None):
     """Decodes latent vectors to images with a decoder or GAN generator.
 
     Args:
-        model: a VAE, autoencoder or GAN of `mnist_arith.models`.
+        model: a `GenerativeModel` (an `Autoencoder`, `VAE` or `GAN`); see
+            `GenerativeModel.decode`.
         latents: `[n, latent_dim]` vectors.
         labels: for a conditional model, one label or `n` labels; default
             the classes in turn (`0, 1, ..., 9, 0, ...`).
@@ -374,7 +353,8 @@ def decode_latents(model, latents, labels=None):
         A `[n, height, width, channels]` tensor of images.
 
     Raises:
-        ValueError: for a wrong latent size or bad labels.
+        ValueError: for a model that is not a `GenerativeModel`, a wrong
+            latent size or bad labels.
 
     Examples:
         >>> from mnist_arith.models.vae import vae
@@ -383,18 +363,7 @@ def decode_latents(model, latents, labels=None):
         >>> tuple(decode_latents(model, path).shape)
         (10, 28, 28, 1)
     """
-    decoder = _decoder_of(model)
-    latents = _check_latents(latents, _latent_dim_of(model), "latents", ndim=2)
-    labels = resolve_labels(labels, latents.shape[0], _generator_classes(model))
-    if labels is None:
-        return decoder(latents, training=False)
-    return decoder([latents, ops.convert_to_tensor(labels)], training=False)
-
-
-def _generator_classes(model):
-    """How many labels (or InfoGAN codes) a model's decoder takes, else `None`."""
-    num_classes = getattr(model, "num_classes", None)
-    return getattr(model, "num_codes", None) if num_classes is None else num_classes
+    return _generative_model(model).decode(latents, labels)
 
 
 def resolve_labels(labels, num_samples: int, num_classes: int | None):
@@ -466,22 +435,39 @@ def _slerp(starts, ends, fractions, linear):
     return ops.where(parallel, linear, spherical)
 
 
-def _decoder_of(model):
-    for name in ("decoder", "generator"):
-        network = getattr(model, name, None)
-        if network is not None:
-            return network
-    raise ValueError(
-        "`model` must have a `decoder` (VAE, autoencoder) or a `generator` "
-        f"(GAN). Received: model of type {type(model).__name__}"
-    )
+def _generative_model(model):
+    """`model`, checked to be a `GenerativeModel`."""
+    # Imported here: the models import this module for `sample_prior`.
+    from mnist_arith.models.generative import GenerativeModel
+
+    if not isinstance(model, GenerativeModel):
+        raise ValueError(
+            "`model` must be a generative model of mnist_arith: an autoencoder or "
+            "VAE (with a decoder) or a GAN (with a generator). Received: model of "
+            f"type {type(model).__name__}"
+        )
+    return model
 
 
-def _latent_dim_of(model):
-    return _decoder_of(model).inputs[0].shape[-1]
+def check_latents(latents, latent_dim: int, name: str, ndim: int):
+    """Latent vectors as a float tensor, checked to be `[..., latent_dim]`.
 
+    Args:
+        latents: an array or tensor.
+        latent_dim: the latent size the last axis must have.
+        name: the argument's name, for the error message.
+        ndim: the number of axes: 1 for one point, 2 for a batch.
 
-def _check_latents(latents, latent_dim, name, ndim):
+    Returns:
+        A float tensor of the latents.
+
+    Raises:
+        ValueError: for a wrong shape, naming `name`.
+
+    Example:
+        >>> tuple(check_latents([[0.0, 1.0]], 2, "latents", ndim=2).shape)
+        (1, 2)
+    """
     latents = _as_float_tensor(latents)
     if len(latents.shape) != ndim or latents.shape[-1] != latent_dim:
         expected = "[latent_dim]" if ndim == 1 else "[num_samples, latent_dim]"

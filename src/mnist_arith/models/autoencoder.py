@@ -2,36 +2,22 @@
 
 import keras
 
-from mnist_arith.models.blocks import _settings
-from mnist_arith.models.blocks import _stack_settings
 from mnist_arith.models.blocks import conv_net
 from mnist_arith.models.blocks import deconv_net
-
-AUTOENCODER_PRESETS = {
-    "digits": {
-        "input_shape": (28, 28, 1),
-        "latent_dim": 32,
-        "num_layers": 2,
-        "filters": 32,
-        "filter_growth": 2,
-        "learning_rate": 1e-3,
-    },
-    # The course notebook's CAE for 64x64 faces (50 epochs, batches of 64).
-    "faces": {
-        "input_shape": (64, 64, 3),
-        "latent_dim": 512,
-        "num_layers": 4,
-        "filters": 128,
-        "filter_growth": 1,
-        "learning_rate": 1e-3,
-    },
-}
-"""Settings of `autoencoder` per preset: 28x28x1 digits or the course's faces."""
+from mnist_arith.models.generative import GenerativeModel
+from mnist_arith.models.presets import AUTOENCODER_PRESETS
+from mnist_arith.models.presets import resolve_settings
+from mnist_arith.models.presets import stack_arguments
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
-class Autoencoder(keras.Model):
+class Autoencoder(GenerativeModel):
     """An encoder and a decoder trained to reproduce their input.
+
+    A `GenerativeModel`: `encode` and `decode` go between images in [0, 1]
+    and codes; `generate` decodes standard normal codes, which an
+    autoencoder (unlike a VAE) was never trained to give meaning to, so
+    expect rough images.
 
     Args:
         encoder: a model from images to `[batch, latent_dim]` codes.
@@ -42,41 +28,22 @@ class Autoencoder(keras.Model):
         >>> model = autoencoder(latent_dim=4, filters=4)
         >>> model.encoder.output_shape, model.decoder.output_shape
         ((None, 4), (None, 28, 28, 1))
+        >>> model.latent_dim, model.value_range, model.num_classes
+        (4, (0.0, 1.0), None)
     """
 
-    num_classes = None
-    """Autoencoders are never conditional (for the `latent` helpers)."""
+    sub_model_names = ("encoder", "decoder")
+    encoder_name = "encoder"
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        self.latent_dim = decoder.inputs[0].shape[-1]
-        self.image_shape = tuple(decoder.outputs[0].shape[1:])
         self.built = True
 
     def call(self, inputs, training=None):
         """Encodes and decodes images."""
         return self.decoder(self.encoder(inputs, training=training), training=training)
-
-    def get_config(self):
-        """The model's arguments, with the encoder and decoder serialized."""
-        config = super().get_config()
-        config.update(
-            {
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "decoder": keras.saving.serialize_keras_object(self.decoder),
-            }
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        """Rebuilds the model from `get_config()`."""
-        config = dict(config)
-        for name in ("encoder", "decoder"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
 
 
 def autoencoder(
@@ -118,7 +85,7 @@ def autoencoder(
         >>> autoencoder(preset="faces").encoder.output_shape  # the course's CAE
         (None, 512)
     """
-    settings = _settings(
+    settings = resolve_settings(
         AUTOENCODER_PRESETS,
         preset,
         input_shape=input_shape,
@@ -127,7 +94,7 @@ def autoencoder(
         filters=filters,
         learning_rate=learning_rate,
     )
-    stack = _stack_settings(settings)
+    stack = stack_arguments(settings)
     encoder = conv_net(
         settings["input_shape"], settings["latent_dim"], name="encoder", **stack
     )

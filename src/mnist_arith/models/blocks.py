@@ -14,10 +14,14 @@ from collections.abc import Sequence
 
 import keras
 from keras import layers
-from keras import ops
 
+from mnist_arith._validation import check_image_shape
+from mnist_arith._validation import check_not_given
+from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
-from mnist_arith._validation import check_positive_number
+
+# Defined in `generative` now; still importable from here, as text2image does.
+from mnist_arith.models.generative import OneHot  # noqa: F401
 
 OUTPUT_LAYERS = ("convolution", "transposed")
 """What may draw the image channels of `deconv_net`."""
@@ -91,8 +95,10 @@ def conv_net(
         `[batch, output_size]`.
 
     Raises:
-        ValueError: for a malformed shape or size, or more layers than the
-            image can be down-sampled by.
+        ValueError: for a malformed shape or size, more layers than the image
+            can be down-sampled by, or an argument that cannot apply:
+            `filter_growth` with one layer, `batch_norm` with one layer and no
+            `hidden_units` (the first convolution is never normalised).
 
     Examples:
         >>> network = conv_net((28, 28, 1), 10, output_activation="softmax")
@@ -101,12 +107,20 @@ def conv_net(
         >>> [layer.output.shape[1:] for layer in network.layers[1:3]]
         [(14, 14, 32), (7, 7, 64)]
     """
-    input_shape = _check_image_shape(input_shape, "input_shape")
+    input_shape = check_image_shape(input_shape, "input_shape")
     check_positive_int(output_size, "output_size")
-    _check_stack(input_shape, num_layers, filters, filter_growth)
-    _check_layer_sizes(kernel_size, hidden_units)
+    check_stack(input_shape, num_layers, filters, filter_growth)
+    _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units)
+    if num_layers == 1 and hidden_units is None:
+        check_not_given(
+            "batch_norm",
+            batch_norm,
+            "with num_layers=1 and no hidden_units: the first convolution is "
+            "never normalised, so no layer would be",
+            default=False,
+        )
     inputs = keras.Input(input_shape, name="images")
-    features = _downsample(
+    features = downsample(
         inputs,
         num_layers=num_layers,
         filters=filters,
@@ -181,8 +195,9 @@ def deconv_net(
         `[batch, *output_shape]`.
 
     Raises:
-        ValueError: for a malformed shape or size, or more layers than the
-            image can be up-sampled by.
+        ValueError: for a malformed shape or size, more layers than the image
+            can be up-sampled by, or `filter_growth` with one layer (where it
+            cannot apply).
 
     Examples:
         >>> network = deconv_net(16, (28, 28, 1), num_layers=3)
@@ -193,12 +208,12 @@ def deconv_net(
         [(14, 14, 32), (28, 28, 1)]
     """
     check_positive_int(latent_dim, "latent_dim")
-    output_shape = _check_image_shape(output_shape, "output_shape")
-    _check_stack(output_shape, num_layers, filters, filter_growth)
-    _check_layer_sizes(kernel_size, hidden_units)
-    _check_output_layer(output_layer)
+    output_shape = check_image_shape(output_shape, "output_shape")
+    check_stack(output_shape, num_layers, filters, filter_growth)
+    _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units)
+    check_one_of(output_layer, "output_layer", OUTPUT_LAYERS)
     inputs = keras.Input((latent_dim,), name="latent")
-    outputs = _upsample(
+    outputs = upsample(
         inputs,
         output_shape,
         num_layers=num_layers,
@@ -214,19 +229,23 @@ def deconv_net(
     return keras.Model(inputs, outputs, name=name)
 
 
-def _downsample(
+def downsample(
     inputs,
     *,
     num_layers,
     filters,
-    filter_growth,
-    activation,
+    filter_growth=2,
+    activation="relu",
     batch_norm=False,
     kernel_size=3,
     hidden_units=None,
     prefix="conv",
 ):
-    """Applies `conv_net`'s convolutions and `Flatten` to a tensor (no checks)."""
+    """Applies `conv_net`'s layers but the output to a tensor (no checks).
+
+    For the package's factories that build their own heads (such as a VAE's
+    mean and log-variance); the arguments are `conv_net`'s.
+    """
     x = inputs
     for index in range(num_layers):
         # As in DCGAN, the first convolution sees the images unnormalised.
@@ -241,11 +260,14 @@ def _downsample(
         )(x)
         x = _normalised(x, activation, normalised, f"{prefix}_{index}")
     x = layers.Flatten(name="flatten")(x)
-    return _dense_block(x, hidden_units, activation, batch_norm)
+    return dense_block(x, hidden_units, activation, batch_norm)
 
 
-def _dense_block(x, units, activation, batch_norm, name="hidden"):
-    """A dense layer with its activation (batch-normalised if asked), if any."""
+def dense_block(x, units, activation, batch_norm, name="hidden"):
+    """A dense layer named `name` with its activation (batch-normalised if asked).
+
+    Returns `x` unchanged when `units` is `None`.
+    """
     if units is None:
         return x
     x = layers.Dense(units, **_layer_options(activation, batch_norm), name=name)(x)
@@ -267,30 +289,34 @@ def _normalised(x, activation, batch_norm, name):
     return layers.Activation(activation, name=f"{name}_activation")(x)
 
 
-def _upsample(
+def upsample(
     inputs,
     output_shape,
     *,
     num_layers,
     filters,
-    filter_growth,
-    activation,
-    output_activation,
+    filter_growth=2,
+    activation="relu",
+    output_activation="sigmoid",
     batch_norm=False,
     kernel_size=3,
     hidden_units=None,
     output_layer="convolution",
     prefix="deconv",
 ):
-    """Applies `deconv_net`'s layers to a latent tensor (no checks)."""
+    """Applies `deconv_net`'s layers to a latent tensor (no checks).
+
+    For the package's factories whose decoders take more than a latent
+    vector (such as labels); the arguments are `deconv_net`'s.
+    """
     height, width, channels = output_shape
     start_height = _downsampled_size(height, num_layers)
     start_width = _downsampled_size(width, num_layers)
     start_filters = filters * filter_growth ** (num_layers - 1)
     # A transposed output layer takes the place of the last hidden one.
     num_hidden = num_layers - 1 if output_layer == "transposed" else num_layers
-    x = _dense_block(inputs, hidden_units, activation, batch_norm)
-    x = _dense_block(
+    x = dense_block(inputs, hidden_units, activation, batch_norm)
+    x = dense_block(
         x, start_height * start_width * start_filters, activation, batch_norm, "dense"
     )
     x = layers.Reshape((start_height, start_width, start_filters), name="reshape")(x)
@@ -335,113 +361,32 @@ def _cropped(x, extra_height, extra_width):
     )(x)
 
 
-@keras.saving.register_keras_serializable(package="mnist_arith")
-class OneHot(keras.layers.Layer):
-    """Turns integer class labels into one-hot vectors or constant image planes.
-
-    Conditional models concatenate the result with their inputs: a latent
-    vector gets `num_classes` more entries, an image `num_classes` more
-    channels (one plane of ones, the others zero).
-
-    Args:
-        num_classes: the number of classes.
-        spatial_shape: `(height, width)` to broadcast the vectors to as
-            `[batch, height, width, num_classes]` planes; `None` keeps
-            `[batch, num_classes]`.
-        **kwargs: `keras.layers.Layer` arguments such as `name`.
-
-    Examples:
-        >>> import numpy as np
-        >>> tuple(OneHot(3)(np.array([0, 2])).shape)
-        (2, 3)
-        >>> tuple(OneHot(10, spatial_shape=(28, 28))(np.array([7])).shape)
-        (1, 28, 28, 10)
-    """
-
-    def __init__(self, num_classes: int, spatial_shape=None, **kwargs):
-        super().__init__(**kwargs)
-        check_positive_int(num_classes, "num_classes")
-        self.num_classes = num_classes
-        self.spatial_shape = None if spatial_shape is None else tuple(spatial_shape)
-        self.built = True
-
-    def call(self, labels):
-        """Returns `[batch, num_classes]` vectors or `[batch, h, w, classes]`."""
-        labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
-        vectors = ops.one_hot(labels, self.num_classes, dtype=self.compute_dtype)
-        if self.spatial_shape is None:
-            return vectors
-        vectors = ops.reshape(vectors, (-1, 1, 1, self.num_classes))
-        planes = ops.ones((1, *self.spatial_shape, 1), dtype=self.compute_dtype)
-        return vectors * planes
-
-    def compute_output_shape(self, input_shape):
-        """The shape of `call`'s output."""
-        batch = input_shape[0] if len(input_shape) else None
-        if self.spatial_shape is None:
-            return (batch, self.num_classes)
-        return (batch, *self.spatial_shape, self.num_classes)
-
-    def get_config(self):
-        """The layer's arguments."""
-        config = super().get_config()
-        config.update(
-            {"num_classes": self.num_classes, "spatial_shape": self.spatial_shape}
-        )
-        return config
-
-
-def _image_inputs(image_shape, num_classes):
-    """Inputs of an image model: images, plus labels as extra channels."""
-    images = keras.Input(image_shape, name="images")
-    if num_classes is None:
-        return images, images
-    labels = keras.Input((), dtype="int32", name="labels")
-    planes = OneHot(num_classes, spatial_shape=image_shape[:2], name="label_planes")(
-        labels
-    )
-    features = layers.Concatenate(name="images_and_labels")([images, planes])
-    return [images, labels], features
-
-
-def _latent_inputs(latent_dim, num_classes):
-    """Inputs of a latent model: vectors, plus labels as one-hot entries."""
-    latents = keras.Input((latent_dim,), name="latent")
-    if num_classes is None:
-        return latents, latents
-    labels = keras.Input((), dtype="int32", name="labels")
-    vectors = OneHot(num_classes, name="label_vectors")(labels)
-    features = layers.Concatenate(name="latent_and_labels")([latents, vectors])
-    return [latents, labels], features
-
-
 def _downsampled_size(size, num_layers):
     for _ in range(num_layers):
         size = math.ceil(size / 2)
     return size
 
 
-def _check_image_shape(shape, name):
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        shape = None
-    if (
-        shape is None
-        or len(shape) != 3
-        or any(
-            isinstance(size, bool) or not isinstance(size, int) or size < 1
-            for size in shape
-        )
-    ):
-        raise ValueError(
-            f"`{name}` must be (height, width, channels) of positive integers. "
-            f"Received: {name}={shape!r}"
-        )
-    return shape
+def check_stack(image_shape, num_layers, filters, filter_growth) -> None:
+    """Checks a stride-2 stack's sizes against the image it samples.
 
+    Args:
+        image_shape: `(height, width, channels)` of the images.
+        num_layers: how many stride-2 layers; each needs at least 2 pixels.
+        filters: filters of the widest-resolution layer.
+        filter_growth: factor between consecutive layers' filters.
 
-def _check_stack(image_shape, num_layers, filters, filter_growth):
+    Raises:
+        ValueError: for a non-positive size, or more layers than the image
+            can be down- or up-sampled by, naming the argument.
+
+    Example:
+        >>> try:
+        ...     check_stack((28, 28, 1), 6, 32, 2)
+        ... except ValueError as error:
+        ...     print(str(error).split("Received: ")[1])
+        num_layers=6
+    """
     check_positive_int(num_layers, "num_layers")
     check_positive_int(filters, "filters")
     check_positive_int(filter_growth, "filter_growth")
@@ -455,59 +400,14 @@ def _check_stack(image_shape, num_layers, filters, filter_growth):
         )
 
 
-def _check_output_layer(output_layer):
-    if output_layer not in OUTPUT_LAYERS:
-        raise ValueError(
-            f"`output_layer` must be one of {OUTPUT_LAYERS}. "
-            f"Received: output_layer={output_layer!r}"
-        )
-
-
-def _check_layer_sizes(kernel_size, hidden_units):
+def _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units):
     check_positive_int(kernel_size, "kernel_size")
     if hidden_units is not None:
         check_positive_int(hidden_units, "hidden_units")
-
-
-def _settings(presets, preset, **overrides):
-    """A factory's settings: the preset's, with the arguments that were given."""
-    if preset not in presets:
-        raise ValueError(
-            f"`preset` must be one of {sorted(presets)}. Received: preset={preset!r}"
+    if num_layers == 1:
+        check_not_given(
+            "filter_growth",
+            filter_growth,
+            "with num_layers=1: one layer has no next layer to grow to",
+            default=2,
         )
-    settings = dict(presets[preset])
-    settings.update(
-        {key: value for key, value in overrides.items() if value is not None}
-    )
-    settings["input_shape"] = _check_image_shape(settings["input_shape"], "input_shape")
-    check_positive_int(settings["latent_dim"], "latent_dim")
-    _check_stack(
-        settings["input_shape"],
-        settings["num_layers"],
-        settings["filters"],
-        settings["filter_growth"],
-    )
-    check_positive_number(settings["learning_rate"], "learning_rate")
-    return settings
-
-
-def _check_num_classes(num_classes, name="num_classes", absent="unconditional"):
-    """Checks a number of classes (or of InfoGAN codes): `None` or at least 2."""
-    if num_classes is not None and (
-        isinstance(num_classes, bool)
-        or not isinstance(num_classes, int)
-        or num_classes < 2
-    ):
-        raise ValueError(
-            f"`{name}` must be None ({absent}) or an integer of at least 2. "
-            f"Received: {name}={num_classes!r}"
-        )
-
-
-def _stack_settings(settings):
-    """The conv/deconv stack arguments of resolved factory settings."""
-    return {
-        "num_layers": settings["num_layers"],
-        "filters": settings["filters"],
-        "filter_growth": settings["filter_growth"],
-    }

@@ -10,73 +10,24 @@ import keras
 from keras import ops
 
 from mnist_arith._validation import check_positive_number
-from mnist_arith.latent import decode_latents
-from mnist_arith.latent import sample_prior
+from mnist_arith._validation import check_seed
 from mnist_arith.models import _gan_steps
 from mnist_arith.models.augmentation import DifferentiableAugmentation
-from mnist_arith.models.blocks import _check_num_classes
-from mnist_arith.models.blocks import _dense_block
-from mnist_arith.models.blocks import _downsample
-from mnist_arith.models.blocks import _image_inputs
-from mnist_arith.models.blocks import _latent_inputs
-from mnist_arith.models.blocks import _settings
-from mnist_arith.models.blocks import _stack_settings
-from mnist_arith.models.blocks import _upsample
-
-GAN_PRESETS = {
-    "digits": {
-        "input_shape": (28, 28, 1),
-        "latent_dim": 64,
-        "num_layers": 2,
-        "filters": 32,
-        "filter_growth": 2,
-        "learning_rate": 2e-4,
-        "generator_learning_rate": None,
-        "discriminator_activation": "leaky_relu",
-        "batch_norm": False,
-        "kernel_size": 3,
-        "hidden_units": None,
-        "output_layer": "convolution",
-    },
-    # The InfoGAN paper's MNIST networks (Chen et al., 2016): 4x4 kernels,
-    # 64 and 128 filters, a 1,024-unit dense layer in each network, batch
-    # norm, a generator whose last transposed convolution draws the image,
-    # and a generator learning rate five times the discriminator's.
-    "digits-large": {
-        "input_shape": (28, 28, 1),
-        "latent_dim": 64,
-        "num_layers": 2,
-        "filters": 64,
-        "filter_growth": 2,
-        "learning_rate": 2e-4,
-        "generator_learning_rate": 1e-3,
-        "discriminator_activation": "leaky_relu",
-        "batch_norm": True,
-        "kernel_size": 4,
-        "hidden_units": 1024,
-        "output_layer": "transposed",
-    },
-    # The course notebook's GAN for 64x64 faces (batches of 64).
-    "faces": {
-        "input_shape": (64, 64, 3),
-        "latent_dim": 256,
-        "num_layers": 4,
-        "filters": 128,
-        "filter_growth": 1,
-        "learning_rate": 2e-4,
-        "generator_learning_rate": None,
-        "discriminator_activation": "relu",
-        "batch_norm": False,
-        "kernel_size": 3,
-        "hidden_units": None,
-        "output_layer": "convolution",
-    },
-}
-"""Settings of `gan` per preset: 28x28x1 digits (two sizes) or 64x64x3 faces."""
+from mnist_arith.models.blocks import dense_block
+from mnist_arith.models.blocks import downsample
+from mnist_arith.models.blocks import upsample
+from mnist_arith.models.generative import GenerativeModel
+from mnist_arith.models.generative import check_label_counts
+from mnist_arith.models.generative import image_inputs
+from mnist_arith.models.generative import latent_inputs
+from mnist_arith.models.generative import with_labels
+from mnist_arith.models.presets import GAN_PRESETS
+from mnist_arith.models.presets import resolve_settings
+from mnist_arith.models.presets import stack_arguments
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
-class GAN(keras.Model):
+class GAN(GenerativeModel):
     """A generator and a discriminator trained against each other.
 
     `fit(images)` (conditional: `fit([images, labels])` or
@@ -124,6 +75,10 @@ class GAN(keras.Model):
         True
     """
 
+    sub_model_names = ("generator", "discriminator", "augmentation")
+    decoder_name = "generator"
+    _VALUE_RANGE = (-1.0, 1.0)
+
     def __init__(
         self,
         generator: keras.Model,
@@ -136,19 +91,13 @@ class GAN(keras.Model):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        _check_num_classes(num_classes)
-        _check_num_codes(num_codes, num_classes)
+        super().__init__(num_classes=num_classes, num_codes=num_codes, **kwargs)
         check_positive_number(code_weight, "code_weight")
         self.generator = generator
         self.discriminator = discriminator
-        self.num_classes = num_classes
-        self.num_codes = num_codes
         self.code_weight = code_weight
         self.augmentation = augmentation
-        self.seed = seed
-        self.latent_dim = generator.inputs[0].shape[-1]
-        self.image_shape = tuple(generator.outputs[0].shape[1:])
+        self.seed = check_seed(seed, allow_none=True)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.discriminator_loss_tracker = keras.metrics.Mean(name="discriminator_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
@@ -253,84 +202,28 @@ class GAN(keras.Model):
         """Both losses on a batch, without updates."""
         return _gan_steps.test_step(self, *args)
 
-    def generate(
-        self,
-        num_samples: int,
-        labels=None,
-        *,
-        seed: int | None = None,
-        temperature: float = 1.0,
-    ):
-        """Generates images from fresh noise.
-
-        Args:
-            num_samples: how many images.
-            labels: for a conditional GAN, one label or `num_samples` labels;
-                default the classes in turn. For an InfoGAN, the codes in the
-                same way.
-            seed: an integer for reproducible images; `None` draws new ones
-                from the model's own generator on every call.
-            temperature: the standard deviation of the noise.
-
-        Returns:
-            A `[num_samples, height, width, channels]` NumPy array in the
-            generator's range ([-1, 1] for tanh).
-        """
-        noise = sample_prior(
-            num_samples,
-            self.latent_dim,
-            temperature=temperature,
-            seed=self.seed_generator if seed is None else seed,
-        )
-        return ops.convert_to_numpy(decode_latents(self, noise, labels))
+    def _sampling_seed(self):
+        return self.seed_generator
 
     def get_config(self):
-        """The model's arguments, with both networks serialized."""
+        """The model's arguments, with both networks serialised."""
         config = super().get_config()
         config.update(
             {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(
-                    self.discriminator
-                ),
                 "num_classes": self.num_classes,
                 "num_codes": self.num_codes,
                 "code_weight": self.code_weight,
-                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
                 "seed": self.seed,
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        """Rebuilds the model from `get_config()`."""
-        config = dict(config)
-        for name in ("generator", "discriminator", "augmentation"):
-            if config.get(name) is not None:
-                config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
 
     # Shared by the per-backend steps of `_gan_steps`: keras.ops only.
 
     def _unpack(self, data):
         """Real images and labels (`None` if unconditional) of a batch."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        is_pair = isinstance(x, (list, tuple)) and len(x) == 2
-        if self.num_classes is None:
-            if isinstance(x, (list, tuple)):
-                raise ValueError(
-                    "An unconditional GAN trains on images only; build it with "
-                    "`num_classes` to give labels. Received: x of "
-                    f"{len(x)} arrays"
-                )
-            return ops.cast(x, self.compute_dtype), None
-        images, labels = x if is_pair else (x, y)
-        if labels is None:
-            raise ValueError(
-                "A conditional GAN trains on `[images, labels]`. Received: x of "
-                f"type {type(x).__name__} and no labels"
-            )
+        images, labels = self._split_inputs(x, y, name="x")
         return ops.cast(images, self.compute_dtype), labels
 
     def _fakes(self, images, labels, training):
@@ -345,14 +238,14 @@ class GAN(keras.Model):
                 (batch,), 0, self.num_codes, seed=self.seed_generator
             )
             labels = codes
-        fakes = self.generator(_with_labels(noise, labels), training=training)
+        fakes = self.generator(with_labels(noise, labels), training=training)
         return fakes, codes
 
     def _judge(self, images, labels, training):
         """The discriminator's scores (and code logits), after the augmentation."""
         if self.augmentation is not None:
             images = self.augmentation(images, training=training)
-        outputs = self.discriminator(_with_labels(images, labels), training=training)
+        outputs = self.discriminator(with_labels(images, labels), training=training)
         if self.num_codes is None:
             return outputs, None
         return outputs[0], outputs[1]
@@ -458,9 +351,8 @@ def gan(
         >>> model.generate(2, labels=3, seed=0).shape
         (2, 28, 28, 1)
     """
-    _check_num_classes(num_classes)
-    _check_num_codes(num_codes, num_classes)
-    settings = _settings(
+    check_label_counts(num_classes, num_codes)
+    settings = resolve_settings(
         GAN_PRESETS,
         preset,
         input_shape=input_shape,
@@ -471,14 +363,14 @@ def gan(
         batch_norm=batch_norm,
     )
     stack = {
-        **_stack_settings(settings),
+        **stack_arguments(settings),
         "batch_norm": settings["batch_norm"],
         "kernel_size": settings["kernel_size"],
         "hidden_units": settings["hidden_units"],
     }
     image_shape, noise_size = settings["input_shape"], settings["latent_dim"]
-    inputs, noise = _latent_inputs(noise_size, num_classes or num_codes)
-    images = _upsample(
+    inputs, noise = latent_inputs(noise_size, num_classes or num_codes)
+    images = upsample(
         noise,
         image_shape,
         activation="relu",
@@ -487,12 +379,12 @@ def gan(
         **stack,
     )
     generator = keras.Model(inputs, images, name="generator")
-    inputs, features = _image_inputs(image_shape, num_classes)
+    inputs, features = image_inputs(image_shape, num_classes)
     activation = settings["discriminator_activation"]
-    features = _downsample(features, activation=activation, **stack)
+    features = downsample(features, activation=activation, **stack)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="score")(features)
     if num_codes is not None:
-        hidden = _dense_block(
+        hidden = dense_block(
             features, 128, activation, settings["batch_norm"], "code_hidden"
         )
         code_logits = keras.layers.Dense(num_codes, name="code_logits")(hidden)
@@ -542,17 +434,3 @@ class _GANOptimizer(keras.optimizers.MultiOptimizer):
         """Restores what `save_own_variables` stored."""
         for index, variable in enumerate(self._variables):
             variable.assign(store[str(index)])
-
-
-def _check_num_codes(num_codes, num_classes):
-    _check_num_classes(num_codes, "num_codes", "no InfoGAN code")
-    if num_codes is not None and num_classes is not None:
-        raise ValueError(
-            "A GAN takes either class labels (`num_classes`) or an InfoGAN code "
-            f"(`num_codes`), not both. Received: num_classes={num_classes}, "
-            f"num_codes={num_codes}"
-        )
-
-
-def _with_labels(tensor, labels):
-    return tensor if labels is None else [tensor, labels]

@@ -7,36 +7,19 @@ The VAE trains with a plain `fit` on every backend: it overrides
 import keras
 from keras import ops
 
-from mnist_arith.latent import decode_latents
-from mnist_arith.latent import sample_prior
-from mnist_arith.models.blocks import _check_num_classes
-from mnist_arith.models.blocks import _downsample
-from mnist_arith.models.blocks import _image_inputs
-from mnist_arith.models.blocks import _latent_inputs
-from mnist_arith.models.blocks import _settings
-from mnist_arith.models.blocks import _stack_settings
-from mnist_arith.models.blocks import _upsample
-
-VAE_PRESETS = {
-    "digits": {
-        "input_shape": (28, 28, 1),
-        "latent_dim": 16,
-        "num_layers": 2,
-        "filters": 32,
-        "filter_growth": 2,
-        "learning_rate": 1e-3,
-    },
-    # The course notebook's VAE for 64x64 faces (trained with batches of 8).
-    "faces": {
-        "input_shape": (64, 64, 3),
-        "latent_dim": 64,
-        "num_layers": 4,
-        "filters": 64,
-        "filter_growth": 1,
-        "learning_rate": 1e-3,
-    },
-}
-"""Settings of `vae` per preset: 28x28x1 digits, or the course's 64x64x3 faces."""
+from mnist_arith._validation import check_num_classes
+from mnist_arith._validation import check_number
+from mnist_arith._validation import check_one_of
+from mnist_arith._validation import check_seed
+from mnist_arith.models.blocks import downsample
+from mnist_arith.models.blocks import upsample
+from mnist_arith.models.generative import GenerativeModel
+from mnist_arith.models.generative import image_inputs
+from mnist_arith.models.generative import latent_inputs
+from mnist_arith.models.generative import with_labels
+from mnist_arith.models.presets import VAE_PRESETS
+from mnist_arith.models.presets import resolve_settings
+from mnist_arith.models.presets import stack_arguments
 
 RECONSTRUCTION_LOSSES = ("binary_crossentropy", "mean_squared_error")
 
@@ -79,7 +62,7 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
-class VAE(keras.Model):
+class VAE(GenerativeModel):
     """A variational autoencoder: an encoder, a sampler and a decoder.
 
     Trains with `fit(images)` (conditional: `fit([images, labels])`) on the
@@ -113,6 +96,9 @@ class VAE(keras.Model):
         (3, 28, 28, 1)
     """
 
+    sub_model_names = ("encoder", "decoder")
+    encoder_name = "encoder"
+
     def __init__(
         self,
         encoder: keras.Model,
@@ -124,25 +110,14 @@ class VAE(keras.Model):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        _check_num_classes(num_classes)
-        if reconstruction_loss not in RECONSTRUCTION_LOSSES:
-            raise ValueError(
-                f"`reconstruction_loss` must be one of {RECONSTRUCTION_LOSSES}. "
-                f"Received: reconstruction_loss={reconstruction_loss!r}"
-            )
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
-            raise ValueError(
-                f"`beta` must be a non-negative number. Received: beta={beta!r}"
-            )
+        super().__init__(num_classes=num_classes, **kwargs)
+        check_one_of(reconstruction_loss, "reconstruction_loss", RECONSTRUCTION_LOSSES)
+        check_number(beta, "beta", 0)
         self.encoder = encoder
         self.decoder = decoder
-        self.num_classes = num_classes
         self.beta = beta
         self.reconstruction_loss = reconstruction_loss
-        self.seed = seed
-        self.latent_dim = decoder.inputs[0].shape[-1]
-        self.image_shape = tuple(decoder.outputs[0].shape[1:])
+        self.seed = check_seed(seed, allow_none=True)
         self.sampler = Sampling(seed, name="sampling")
         self.reconstruction_loss_tracker = keras.metrics.Mean(
             name="reconstruction_loss"
@@ -152,12 +127,12 @@ class VAE(keras.Model):
 
     def call(self, inputs, training=None):
         """Reconstructs images (a dict of loss inputs when `training`)."""
-        labels = _split_inputs(inputs, self.num_classes)[1]
+        labels = self._split_inputs(inputs)[1]
         mean, log_variance = self.encoder(inputs, training=training)
         if not training:
-            return self.decoder(_with_labels(mean, labels), training=training)
+            return self.decoder(with_labels(mean, labels), training=training)
         latents = self.sampler([mean, log_variance])
-        reconstruction = self.decoder(_with_labels(latents, labels), training=training)
+        reconstruction = self.decoder(with_labels(latents, labels), training=training)
         return {
             "reconstruction": reconstruction,
             "mean": mean,
@@ -168,7 +143,7 @@ class VAE(keras.Model):
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
         """The per-pixel reconstruction loss plus the scaled KL divergence."""
-        images = _split_inputs(x, self.num_classes)[0]
+        images = self._split_inputs(x)[0]
         if isinstance(y_pred, dict):
             reconstruction = y_pred["reconstruction"]
             mean, log_variance = y_pred["mean"], y_pred["log_variance"]
@@ -195,43 +170,14 @@ class VAE(keras.Model):
             total = total + ops.sum(self.losses)
         return total
 
-    def generate(
-        self,
-        num_samples: int,
-        labels=None,
-        *,
-        seed: int | None = None,
-        temperature: float = 1.0,
-    ):
-        """Decodes samples of the prior into new images.
-
-        Args:
-            num_samples: how many images.
-            labels: for a conditional VAE, one label or `num_samples` labels;
-                default the classes in turn.
-            seed: an integer for reproducible images; `None` draws new ones
-                from the model's own generator on every call.
-            temperature: the standard deviation of the latent samples (the
-                course used `1/6`).
-
-        Returns:
-            A `[num_samples, height, width, channels]` NumPy array.
-        """
-        latents = sample_prior(
-            num_samples,
-            self.latent_dim,
-            temperature=temperature,
-            seed=self.sampler.seed_generator if seed is None else seed,
-        )
-        return ops.convert_to_numpy(decode_latents(self, latents, labels))
+    def _sampling_seed(self):
+        return self.sampler.seed_generator
 
     def get_config(self):
-        """The model's arguments, with the encoder and decoder serialized."""
+        """The model's arguments, with the encoder and decoder serialised."""
         config = super().get_config()
         config.update(
             {
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "decoder": keras.saving.serialize_keras_object(self.decoder),
                 "num_classes": self.num_classes,
                 "beta": self.beta,
                 "reconstruction_loss": self.reconstruction_loss,
@@ -239,14 +185,6 @@ class VAE(keras.Model):
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        """Rebuilds the model from `get_config()`."""
-        config = dict(config)
-        for name in ("encoder", "decoder"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
 
 
 def vae(
@@ -294,8 +232,8 @@ def vae(
         >>> model.generate(2, labels=7, seed=0).shape
         (2, 28, 28, 1)
     """
-    _check_num_classes(num_classes)
-    settings = _settings(
+    check_num_classes(num_classes)
+    settings = resolve_settings(
         VAE_PRESETS,
         preset,
         input_shape=input_shape,
@@ -304,39 +242,16 @@ def vae(
         filters=filters,
         learning_rate=learning_rate,
     )
-    stack = {**_stack_settings(settings), "activation": "relu"}
+    stack = {**stack_arguments(settings), "activation": "relu"}
     image_shape, latent_size = settings["input_shape"], settings["latent_dim"]
-    inputs, features = _image_inputs(image_shape, num_classes)
-    features = _downsample(features, **stack)
+    inputs, features = image_inputs(image_shape, num_classes)
+    features = downsample(features, **stack)
     mean = keras.layers.Dense(latent_size, name="mean")(features)
     log_variance = keras.layers.Dense(latent_size, name="log_variance")(features)
     encoder = keras.Model(inputs, [mean, log_variance], name="encoder")
-    inputs, latents = _latent_inputs(latent_size, num_classes)
-    images = _upsample(latents, image_shape, output_activation="sigmoid", **stack)
+    inputs, latents = latent_inputs(latent_size, num_classes)
+    images = upsample(latents, image_shape, output_activation="sigmoid", **stack)
     decoder = keras.Model(inputs, images, name="decoder")
     model = VAE(encoder, decoder, num_classes=num_classes, seed=seed, name="vae")
     model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]))
     return model
-
-
-def _split_inputs(inputs, num_classes):
-    """`(images, labels)` of a VAE's inputs (labels `None` if unconditional)."""
-    is_pair = isinstance(inputs, (list, tuple)) and len(inputs) == 2
-    if num_classes is None:
-        if isinstance(inputs, (list, tuple)):
-            raise ValueError(
-                "An unconditional VAE takes images only; build it with "
-                "`num_classes` to give labels. Received: inputs of "
-                f"{len(inputs)} arrays"
-            )
-        return inputs, None
-    if not is_pair:
-        raise ValueError(
-            "A conditional VAE takes `[images, labels]`. Received: inputs of type "
-            f"{type(inputs).__name__}"
-        )
-    return inputs[0], inputs[1]
-
-
-def _with_labels(latents, labels):
-    return latents if labels is None else [latents, labels]
