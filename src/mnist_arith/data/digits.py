@@ -274,18 +274,20 @@ def _load_file(path: pathlib.Path, source: str = "file") -> Digits:
 def _load_file_version(path, source, size, modified) -> Digits:
     arrays = names = None
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("it holds one array, not an .npz archive")
-        with archive:
-            names = set(archive.files)
-            for layout in (
-                ("x_train", "y_train", "x_test", "y_test"),
-                ("train_images", "train_labels", "test_images", "test_labels"),
-            ):
-                if names.issuperset(layout):
-                    arrays = [archive[name] for name in layout]
-                    break
+        # An open file of our own: NumPy leaks the one it opens if unzipping fails.
+        with open(path, "rb") as handle:
+            archive = np.load(handle, allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ValueError("it holds one array, not an .npz archive")
+            with archive:
+                names = set(archive.files)
+                for layout in (
+                    ("x_train", "y_train", "x_test", "y_test"),
+                    ("train_images", "train_labels", "test_images", "test_labels"),
+                ):
+                    if names.issuperset(layout):
+                        arrays = [archive[name] for name in layout]
+                        break
     except _DECODING_ERRORS as error:
         raise _invalid(path, "digits .npz file", error) from error
     if arrays is not None:
