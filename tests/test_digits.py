@@ -202,3 +202,148 @@ def test_embedded_digits_are_mlxtends_mnist_subset(digits):
         rows[image.tobytes()] == label
         for image, label in zip(images, labels, strict=False)
     )
+
+
+def save_pools(path, digits, rows=slice(0, 4000, 40)):
+    np.savez(
+        path,
+        x_train=digits.train_images[rows],
+        y_train=digits.train_labels[rows],
+        x_test=digits.test_images[::10],
+        y_test=digits.test_labels[::10],
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("truncated", "BadZipFile"),
+        ("random bytes", "ValueError"),  # NumPy would unpickle it
+        ("empty", "EOFError"),
+        ("one array", "holds one array"),
+        ("pickled objects", "allow_pickle"),
+    ],
+)
+def test_corrupt_npz_files_raise_value_error(tmp_path, digits, damage, reason):
+    path = tmp_path / "digits.npz"
+    save_pools(path, digits)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:5000])
+    elif damage == "random bytes":
+        path.write_bytes(np.random.default_rng(0).bytes(3000))
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "one array":
+        with open(path, "wb") as file:
+            np.save(file, digits.train_images[:10])
+    else:
+        np.savez(path, x_train=np.array([{}]), y_train=[0], x_test=[0], y_test=[0])
+    with pytest.raises(
+        ValueError,
+        match=rf"`source` is not a valid digits \.npz file: .*{reason}.*"
+        r"Received: path='.*digits\.npz'$",
+    ):
+        load_digits(path)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("truncated", "EOFError"),
+        ("not gzip", "BadGzipFile"),
+        ("bad checksum", "BadGzipFile|CRC"),
+    ],
+)
+def test_damaged_gz_idx_files_raise_value_error(tmp_path, digits, damage, reason):
+    write_idx(tmp_path / "train-images-idx3-ubyte.gz", digits.train_images[:100])
+    write_idx(tmp_path / "train-labels-idx1-ubyte", digits.train_labels[:100])
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", digits.test_images[:100])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", digits.test_labels[:100])
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "not gzip":
+        data = bytearray(b"not gzip at all" * 10)
+    else:
+        data[-8] ^= 0xFF  # the CRC-32 of the trailer
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        ValueError,
+        match=rf"not a valid MNIST idx file: ({reason}).*"
+        r"Received: path='.*train-images-idx3-ubyte\.gz'$",
+    ):
+        load_digits(tmp_path)
+
+
+def test_a_rewritten_file_is_read_again(tmp_path, digits):
+    path = tmp_path / "digits.npz"
+    save_pools(path, digits)
+    assert len(load_digits(path).train_labels) == 100
+    save_pools(path, digits, rows=slice(0, 4000, 20))
+    assert len(load_digits(path).train_labels) == 200
+
+
+def test_nan_and_shared_images_are_refused(digits):
+    images = digits.train_images.astype(np.float32) / 255
+    images[3, 5, 5] = np.nan
+    with pytest.raises(ValueError, match=r"finite.*1 non-finite values in images"):
+        Digits.from_arrays(images, digits.train_labels)
+    with pytest.raises(ValueError, match=r"share no image.*4000 of 4000"):
+        Digits.from_arrays(
+            digits.train_images,
+            digits.train_labels,
+            digits.train_images,
+            digits.train_labels,
+        )
+    test_images = np.array(digits.test_images)
+    test_images[7] = digits.train_images[0]
+    with pytest.raises(ValueError, match=r"Received: test_images\[7\] equal"):
+        Digits(
+            digits.train_images,
+            digits.train_labels,
+            test_images,
+            digits.test_labels,
+            source="arrays",
+        )
+
+
+def test_from_arrays_checks_numbers_and_accepts_numpy_scalars(digits):
+    images, labels = digits.train_images, digits.train_labels
+    expected = Digits.from_arrays(images, labels, test_fraction=0.25, seed=1)
+    pools = Digits.from_arrays(
+        images, labels, test_fraction=np.float32(0.25), seed=np.int64(1)
+    )
+    np.testing.assert_array_equal(pools.test_images, expected.test_images)
+    for kwargs, message in [
+        ({"seed": -1}, "seed=-1"),
+        ({"seed": 0.5}, "seed=0.5"),
+        ({"test_fraction": "0.2"}, "test_fraction='0.2'"),
+        ({"test_fraction": np.nan}, "test_fraction=nan"),
+        ({"test_fraction": True}, "test_fraction=True"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            Digits.from_arrays(images, labels, **kwargs)
+    with pytest.raises(ValueError, match=r"`test_fraction` cannot be set.*=0\.3"):
+        Digits.from_arrays(
+            images, labels, digits.test_images, digits.test_labels, test_fraction=0.3
+        )
+    with pytest.raises(ValueError, match=r"Received: train_images\.dtype=bool"):
+        Digits(
+            images.astype(bool),
+            labels,
+            digits.test_images,
+            digits.test_labels,
+            source="arrays",
+        )
+    with pytest.raises(ValueError, match="source='kaggle'"):
+        Digits(*digits.pool("train"), *digits.pool("test"), source="kaggle")
+
+
+def test_load_digits_checks_its_arguments():
+    with pytest.raises(ValueError, match="Received: source=3"):
+        load_digits(3)
+    with pytest.raises(ValueError, match="Received: download='no'"):
+        load_digits("embedded", download="no")
+    with pytest.raises(ValueError, match=r"pool=\['train'\]"):
+        load_digits("embedded").pool(["train"])
