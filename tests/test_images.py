@@ -81,3 +81,105 @@ def test_bad_files_and_arguments(folder, tmp_path):
         ValueError, match=r"could not be decoded\. Received: path=.*broken"
     ):
         load_images(folder)
+
+
+def test_numpy_scalars_are_accepted(folder):
+    expected = load_images(folder, (8, 6), max_images=2, value_range=(-1, 1))
+    images = load_images(
+        folder,
+        (np.int64(8), np.int32(6)),
+        max_images=np.int64(2),
+        value_range=(np.float32(-1), np.float64(1)),
+        grayscale=np.bool_(False),
+    )
+    np.testing.assert_array_equal(images, expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"value_range": ("0", "1")}, r"Received: value_range=\('0', '1'\)"),
+        ({"value_range": (0, np.inf)}, "Received: value_range=\\(0, inf\\)"),
+        ({"value_range": (0, 1, 2)}, r"Received: value_range=\(0, 1, 2\)"),
+        ({"image_size": (8.0, 8)}, r"Received: image_size=\(8\.0, 8\)"),
+        ({"image_size": (True, 8)}, r"Received: image_size=\(True, 8\)"),
+        ({"grayscale": "yes"}, "Received: grayscale='yes'"),
+        ({"max_images": 1.5}, "Received: max_images=1.5"),
+        ({"max_images": True}, "Received: max_images=True"),
+        ({"cache": 3}, "Received: cache=3"),
+        ({"cache": "faces.npz"}, r"\('\.npy',\).*Received: cache='faces\.npz'"),
+    ],
+)
+def test_more_bad_arguments(folder, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load_images(folder, **kwargs)
+    with pytest.raises(ValueError, match="Received: directory=3"):
+        load_images(3)
+
+
+def test_cache_path_is_checked_before_any_image_is_read(folder, monkeypatch):
+    def no_reading(*args):
+        raise AssertionError("images were read before the cache path was checked")
+
+    monkeypatch.setattr(images_module, "_read", no_reading)
+    (folder / "taken.npy").mkdir()
+    with pytest.raises(ValueError, match=r"not a folder.*Received: cache="):
+        load_images(folder, cache=folder / "taken.npy")
+    (folder / "file").write_text("")
+    with pytest.raises(ValueError, match=r"could not be created.*Received: cache="):
+        load_images(folder, cache=folder / "file" / "faces.npy")
+
+
+def test_cache_in_any_letter_case_and_damaged_caches_rebuilt(folder, tmp_path):
+    cache = tmp_path / "faces.NPY"
+    first = load_images(folder, (8, 8), cache=cache)
+    assert np.load(cache).shape == (3, 8, 8, 3)
+    for damage in (b"", b"\x93NUMPY garbage", np.random.default_rng(0).bytes(500)):
+        cache.write_bytes(damage)
+        np.testing.assert_array_equal(load_images(folder, (8, 8), cache=cache), first)
+        assert np.load(cache).shape == (3, 8, 8, 3)
+    np.savez(tmp_path / "archive.npz", images=np.zeros(3))
+    (tmp_path / "archive.npz").rename(cache)  # an archive under a .npy name
+    np.testing.assert_array_equal(load_images(folder, (8, 8), cache=cache), first)
+    assert sorted(path.name for path in tmp_path.iterdir() if "faces" in path.name) == [
+        "faces.NPY"
+    ]
+
+
+def test_a_failed_cache_write_keeps_the_old_cache(folder, tmp_path, monkeypatch):
+    cache = tmp_path / "faces.npy"
+    load_images(folder, (4, 4), cache=cache)
+    old = cache.read_bytes()
+
+    def disk_full(file, array, allow_pickle=True):
+        if not hasattr(file, "write"):
+            file = open(file, "wb")  # noqa: SIM115 (what a path-taking writer does)
+        file.write(b"\x93NUMPY partial")
+        file.flush()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        load_images(folder, (8, 8), cache=cache)  # another size: rebuilt
+    assert cache.read_bytes() == old
+    assert [path.name for path in tmp_path.iterdir() if "faces" in path.name] == [
+        "faces.npy"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "it is empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(50), "it could not be decoded"),
+    ],
+    ids=["empty", "bad header"],
+)
+def test_corrupt_image_files_raise_value_error(folder, content, reason):
+    (folder / "broken.png").write_bytes(content)
+    with pytest.raises(
+        ValueError,
+        match=rf"not a valid PNG or JPEG image: {reason}\. "
+        r"Received: path='.*broken\.png'$",
+    ):
+        load_images(folder)
