@@ -1,3 +1,5 @@
+import hashlib
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -6,6 +8,7 @@ from hypothesis import strategies as st
 from mnist_arith import draw_operator_glyphs
 from mnist_arith import make_queries
 from mnist_arith import render_query_images
+from mnist_arith.data.characters import character_dataset
 
 
 @pytest.mark.parametrize("style", ["2021", "2023"])
@@ -117,3 +120,70 @@ def test_render_errors(digits):
         render_query_images(["1"], digits, pool="valid")
     with pytest.raises(ValueError, match="glyph_style='1999'"):
         render_query_images(["1"], digits, glyph_style="1999")
+
+
+def test_renderer_checks_its_arguments(digits):
+    for kwargs, message in [
+        ({"seed": -1}, "seed=-1"),
+        ({"seed": 1.5}, "seed=1.5"),
+        ({"channel_axis": "yes"}, "channel_axis='yes'"),
+        ({"digits": "embedded"}, "digits of type str"),
+        ({"pool": ["train"]}, r"pool=\['train'\]"),
+    ]:
+        kwargs = {"digits": digits, **kwargs}
+        with pytest.raises(ValueError, match=message):
+            render_query_images(["1+2"], **kwargs)
+    expected = render_query_images(["1+2"], digits, seed=3, dtype="uint8")
+    images = render_query_images(
+        np.array(["1+2"]), digits, seed=np.int64(3), dtype=np.dtype("uint8")
+    )
+    np.testing.assert_array_equal(images, expected)
+
+
+def test_glyphs_check_their_arguments():
+    for kwargs, message in [
+        ({"seed": -1}, "seed=-1"),
+        ({"num_glyphs": 10**7}, "num_glyphs=10000000"),
+        ({"num_glyphs": 2.0}, r"num_glyphs=2\.0"),
+        ({"operator": ["+"]}, r"operator=\['\+'\]"),
+        ({"style": 2023}, "style=2023"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            draw_operator_glyphs(**{"operator": "+", **kwargs})
+    np.testing.assert_array_equal(
+        draw_operator_glyphs("*", np.int64(3), seed=np.uint8(1)),
+        draw_operator_glyphs("*", 3, seed=1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "shape", "digest"),
+    [
+        ({}, (5200, 28, 28, 1), "f3b97a7ca31c566c"),
+        (
+            {"vocabulary": "0123456789+- *", "pool": "test", "seed": 7},
+            (1400, 28, 28, 1),
+            "d9ea415cc90ea570",
+        ),
+    ],
+)
+def test_character_dataset_is_unchanged_by_the_move(digits, kwargs, shape, digest):
+    """The digests are those the reader's own copy gave before the move."""
+    images, labels = character_dataset(digits, **kwargs)
+    assert images.shape == shape and images.dtype == np.float32
+    assert hashlib.sha256(images.tobytes()).hexdigest()[:16] == digest
+    counts = np.bincount(labels).tolist()
+    assert counts == [shape[0] // len(counts)] * len(counts)
+    assert labels.dtype == np.int32 and images.min() >= 0 and images.max() <= 1
+
+
+def test_character_dataset_checks_its_arguments(digits):
+    for args, kwargs, message in [
+        (("embedded",), {}, "digits of type str"),
+        ((digits, "0123/"), {}, r"'/' cannot be drawn.*vocabulary='0123/'"),
+        ((digits, "00"), {}, "repeat"),
+        ((digits,), {"pool": "valid"}, "pool='valid'"),
+        ((digits,), {"seed": -1}, "seed=-1"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            character_dataset(*args, **kwargs)

@@ -56,3 +56,38 @@ def test_bad_holdout_and_empty_sides():
         split_queries(data, 0.01)
     with pytest.raises(ValueError, match="empty"):
         split_queries(data, 1.0, holdout=np.zeros(32, dtype=bool))
+
+
+def test_repeated_queries_are_refused_as_a_leak(course_2023):
+    repeated = course_2023[np.r_[0:100, 5]]
+    with pytest.raises(ValueError, match=r"distinct.*Received: .*'0-2  '"):
+        split_queries(repeated, 0.5)
+
+
+def test_substring_operators_cannot_create_repeats():
+    with pytest.raises(ValueError, match=r"operators=\['-', '\+-'\]"):
+        make_queries(max_value=9, operators=["-", "+-"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seed": -1}, "seed=-1"),
+        ({"seed": 0.5}, "seed=0.5"),
+        ({"train_fraction": np.nan}, "train_fraction=nan"),
+        ({"holdout": [True, False]}, r"shape \(20000,\).*shape \(2,\)"),
+        ({"holdout": np.zeros(20_000)}, "dtype float64"),
+        ({"holdout": lambda q: q.results}, "dtype int64"),
+    ],
+)
+def test_more_bad_arguments(course_2023, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        split_queries(course_2023, **kwargs)
+    with pytest.raises(ValueError, match="type list"):
+        split_queries(["1+1", "2+2"], 0.5)
+
+
+def test_numpy_scalars_are_accepted(course_2023):
+    expected, _ = split_queries(course_2023, 0.25, seed=3)
+    train, _ = split_queries(course_2023, np.float32(0.25), seed=np.int64(3))
+    assert train.queries.tolist() == expected.queries.tolist()

@@ -110,3 +110,29 @@ def test_bad_arguments(small_queries, kwargs, message):
         QueryDataset(small_queries, **kwargs)
     with pytest.raises(ValueError, match="type list"):
         QueryDataset(["1+1"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shuffle": "yes"}, "shuffle='yes'"),
+        ({"seed": -1}, "seed=-1"),
+        ({"reverse_queries": 1}, "reverse_queries=1"),
+        ({"digits": "embedded"}, "digits of type str"),
+        ({"batch_size": 2.0}, r"batch_size=2\.0"),
+        ({"inputs": ["text"]}, r"inputs=\['text'\]"),
+    ],
+)
+def test_more_bad_arguments(small_queries, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        QueryDataset(small_queries, **kwargs)
+    with pytest.raises(ValueError, match="at least one query"):
+        QueryDataset(small_queries[:0])
+
+
+def test_batch_indices_are_integers(small_queries):
+    dataset = QueryDataset(small_queries, batch_size=np.int64(40), shuffle=False)
+    assert len(dataset) == 3
+    np.testing.assert_array_equal(dataset[np.int64(1)][0], dataset[1][0])
+    with pytest.raises(TypeError, match=r"index=1\.0"):
+        dataset[1.0]

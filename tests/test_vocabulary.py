@@ -81,3 +81,30 @@ def test_bad_inputs():
         CharacterTable("aa")
     with pytest.raises(ValueError, match="non-empty string"):
         CharacterTable("")
+
+
+def test_flags_and_dtypes_are_checked():
+    table = CharacterTable()
+    for call, message in [
+        (lambda: table.encode(["1+2"], one_hot="no"), "one_hot='no'"),
+        (lambda: table.encode(["1+2"], reverse=1), "reverse=1"),
+        (lambda: table.encode(["1+2"], dtype="str"), "dtype='str'"),
+        (lambda: table.encode(["1+2"], dtype=None), "dtype=None"),
+        (lambda: table.ids(["1+2"], reverse="yes"), "reverse='yes'"),
+        (lambda: table.decode(np.zeros((1, 2), np.int32), reverse=None), "reverse"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            call()
+    assert table.encode(["1+2"], reverse=np.bool_(True), dtype="uint8").dtype == (
+        np.uint8
+    )
+
+
+def test_decode_refuses_non_finite_probabilities():
+    table = CharacterTable()
+    probabilities = table.encode(["1+2"])
+    probabilities[0, 1, 3] = np.nan
+    with pytest.raises(ValueError, match=r"finite.*Received: 1 non-finite"):
+        table.decode(probabilities)
+    with pytest.raises(ValueError, match="numeric"):
+        table.decode(np.full((1, 2, 13), "a"))
