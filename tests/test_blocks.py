@@ -6,10 +6,16 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from model_checks import assert_config_round_trip
 
-from mnist_arith.models.blocks import OneHot
+from mnist_arith.models import blocks
 from mnist_arith.models.blocks import conv_net
 from mnist_arith.models.blocks import deconv_net
 from mnist_arith.models.blocks import max_num_layers
+from mnist_arith.models.generative import OneHot
+from mnist_arith.models.generative import check_label_counts
+from mnist_arith.models.presets import GAN_PRESETS
+from mnist_arith.models.presets import VAE_PRESETS
+from mnist_arith.models.presets import resolve_settings
+from mnist_arith.models.presets import stack_arguments
 
 
 def conv_sizes(model):
@@ -131,6 +137,19 @@ def test_deconv_net_reaches_any_size(height, width, channels, data):
             "Received: output_layer='dense'",
         ),
         (lambda: OneHot(0), "Received: num_classes=0"),
+        # Arguments that cannot apply are refused, never ignored.
+        (
+            lambda: conv_net((28, 28, 1), 2, num_layers=1, filter_growth=3),
+            "Received: filter_growth=3",
+        ),
+        (
+            lambda: deconv_net(2, (28, 28, 1), num_layers=1, filter_growth=1),
+            "Received: filter_growth=1",
+        ),
+        (
+            lambda: conv_net((28, 28, 1), 2, num_layers=1, batch_norm=True),
+            "Received: batch_norm=True",
+        ),
     ],
 )
 def test_bad_arguments(call, message):
@@ -228,3 +247,59 @@ def test_transposed_output_layer_draws_the_image():
     assert single.get_layer("reshape").output.shape[1:] == (14, 14, 32)
     clone = keras.Model.from_config(generator.get_config())
     assert transposed_sizes(clone) == transposed_sizes(generator)
+
+
+def test_one_layer_takes_what_applies():
+    network = conv_net((28, 28, 1), 2, num_layers=1, batch_norm=True, hidden_units=8)
+    assert network.get_layer("hidden_norm") is not None
+    assert conv_net((28, 28, 1), 2, num_layers=1, filter_growth=2).output_shape == (
+        None,
+        2,
+    )
+    assert blocks.OneHot is OneHot  # Still importable from where it was.
+
+
+def test_resolve_settings():
+    settings = resolve_settings(GAN_PRESETS, "faces", latent_dim=8, filters=None)
+    assert settings == {**GAN_PRESETS["faces"], "latent_dim": 8}
+    assert settings is not GAN_PRESETS["faces"]
+    assert GAN_PRESETS["faces"]["latent_dim"] == 256
+    assert stack_arguments(settings) == {
+        "num_layers": 4,
+        "filters": 128,
+        "filter_growth": 1,
+    }
+    single = resolve_settings(VAE_PRESETS, "faces", num_layers=1)
+    assert stack_arguments(single) == {"num_layers": 1, "filters": 64}
+    resolved = resolve_settings(VAE_PRESETS, "digits", input_shape=[np.int64(8)] * 3)
+    assert resolved["input_shape"] == (8, 8, 8)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"preset": "cats"}, "Received: preset='cats'"),
+        ({"input_shape": (28, 28)}, r"Received: input_shape=\(28, 28\)"),
+        ({"latent_dim": 0}, "Received: latent_dim=0"),
+        ({"num_layers": 6}, "Received: num_layers=6"),
+        ({"filters": -1}, "Received: filters=-1"),
+        ({"learning_rate": 0.0}, "Received: learning_rate=0.0"),
+    ],
+)
+def test_resolve_settings_errors(overrides, message):
+    preset = overrides.pop("preset", "digits")
+    with pytest.raises(ValueError, match=message):
+        resolve_settings(VAE_PRESETS, preset, **overrides)
+
+
+def test_check_label_counts():
+    assert check_label_counts(None) == (None, None)
+    assert check_label_counts(np.int64(10), None) == (10, None)
+    assert check_label_counts(None, 3) == (None, 3)
+    for arguments, message in [
+        ((1, None), "Received: num_classes=1"),
+        ((None, True), "Received: num_codes=True"),
+        ((10, 10), "num_classes=10, num_codes=10"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            check_label_counts(*arguments)

@@ -1,3 +1,4 @@
+import pathlib
 import warnings
 import zipfile
 
@@ -5,8 +6,10 @@ import h5py
 import keras
 import numpy as np
 import pytest
-from model_checks import assert_config_round_trip
-from model_checks import assert_saved_model_matches
+from model_checks import assert_generative_interface
+from model_checks import digit_images
+from model_checks import run_model_saving_test
+from model_checks import weights
 
 import mnist_arith
 from mnist_arith.models.gan import GAN
@@ -17,12 +20,7 @@ SMALL = {"latent_dim": 4, "filters": 4}
 
 @pytest.fixture(scope="module")
 def data(digits):
-    images = digits.train_images[:64, ..., None].astype("float32") / 127.5 - 1
-    return images, digits.train_labels[:64]
-
-
-def weights(network):
-    return [np.array(w) for w in network.get_weights()]
+    return digit_images(digits, value_range=(-1.0, 1.0))
 
 
 @pytest.fixture(scope="module")
@@ -147,14 +145,14 @@ def test_evaluate(trained, data):
 @pytest.mark.parametrize("name", ["gan", "conditional", "info", "batch_norm"])
 def test_config_and_saving_round_trip(trained, tmp_path, name):
     model, _, _ = trained[name]
-    clone = assert_config_round_trip(model)
-    assert clone.num_classes == model.num_classes and clone.latent_dim == 4
-    assert clone.num_codes == model.num_codes
     noise = np.random.default_rng(0).normal(size=(4, 4)).astype("float32")
     takes_labels = model.num_classes or model.num_codes
     inputs = [noise, np.arange(4)] if takes_labels else noise
-    loaded = assert_saved_model_matches(model, inputs, tmp_path)
-    assert isinstance(loaded, GAN)
+    loaded = run_model_saving_test(model, inputs, tmp_path)
+    assert set(model.get_config()) == {
+        "name", "trainable", "dtype", "generator", "discriminator", "augmentation",
+        "num_classes", "num_codes", "code_weight", "seed",
+    }  # fmt: skip
     # Both optimizers come back with their settings and state.
     assert float(model.discriminator_optimizer.learning_rate) == pytest.approx(2e-4)
     for attribute in ("discriminator_optimizer", "generator_optimizer"):
@@ -228,6 +226,40 @@ def test_loaded_model_trains_on(trained, data, tmp_path):
     assert not np.array_equal(discriminator_before[0], weights(loaded.discriminator)[0])
 
 
+@pytest.mark.parametrize(
+    "name, num_classes, num_codes",
+    [("gan", None, None), ("conditional", 10, None), ("info", None, 10)],
+)
+def test_generative_interface(trained, name, num_classes, num_codes):
+    model, _, _ = trained[name]
+    assert_generative_interface(
+        model,
+        latent_dim=4,
+        image_shape=(28, 28, 1),
+        value_range=(-1.0, 1.0),
+        num_classes=num_classes,
+        num_codes=num_codes,
+    )
+    with pytest.raises(ValueError, match="encoder"):
+        model.encode(np.zeros((2, 28, 28, 1), "float32"))
+
+
+def test_release_0_1_0_file_describes_itself():
+    path = pathlib.Path(__file__).parent / "fixtures" / "release_0_1_0" / "gan.keras"
+    model = keras.saving.load_model(path)
+    assert_generative_interface(
+        model, image_shape=(28, 28, 1), value_range=(-1.0, 1.0), num_classes=10
+    )
+    assert model.num_codes is None and model.augmentation is None
+
+
+def test_unconditional_gan_refuses_labels(trained, data):
+    images, labels = data
+    model, _, _ = trained["gan"]
+    with pytest.raises(ValueError, match="Received: labels of type ndarray"):
+        model._unpack((images, labels))
+
+
 def test_batches_need_labels_exactly_when_conditional(trained, data):
     images, labels = data
     conditional, _, _ = trained["conditional"]
@@ -299,6 +331,8 @@ def test_compile_errors():
         gan(preset="cats")
     with pytest.raises(ValueError, match="Received: num_classes=0"):
         gan(num_classes=0)
+    with pytest.raises(ValueError, match="Received: seed=-1"):
+        gan(**SMALL, seed=-1)
 
 
 def test_infogan_networks(trained):

@@ -252,6 +252,8 @@ def test_decode_with_gan_generator(models):
         decode_latents(models["gan"], noise, labels=1)
     with pytest.raises(ValueError, match="decoder"):
         decode_latents(object(), noise)
+    with pytest.raises(ValueError, match="Received: model of type object"):
+        decode_latents(object(), noise)
 
 
 def test_sample_grid_rows_show_classes(models):
@@ -269,3 +271,36 @@ def test_sample_grid_rows_show_classes(models):
     )
     with pytest.raises(ValueError, match="Received: num_rows=0"):
         sample_grid(models["vae"], 0)
+
+
+def test_model_helpers_take_generative_models_only(models):
+    decoder = models["vae"].decoder  # A bare network is not a generative model.
+    noise = np.zeros((2, 4), "float32")
+    for call in (
+        lambda: decode_latents(decoder, noise),
+        lambda: encode_images(decoder, np.zeros((2, 28, 28, 1))),
+        lambda: sample_grid(decoder, 2, 2),
+        lambda: latent_sweep(decoder),
+    ):
+        with pytest.raises(ValueError, match="Received: model of type Functional"):
+            call()
+
+
+@pytest.mark.parametrize("name", ["vae", "gan", "autoencoder"])
+def test_helpers_read_the_models_interface(models, name):
+    model = models[name]
+    grid = numpy(latent_sweep(model, num_steps=2))
+    assert grid.shape == (4, model.latent_dim)
+    images = numpy(decode_latents(model, grid))
+    assert images.shape == (4, *model.image_shape)
+    low, high = model.value_range
+    assert low <= images.min() <= images.max() <= high
+    np.testing.assert_allclose(images, numpy(model.decode(grid)), atol=1e-6)
+
+
+def test_infogan_grid_rows_show_codes():
+    model = gan(latent_dim=4, filters=4, num_codes=3, seed=0)
+    grid = numpy(sample_grid(model, 3, 2, seed=1))
+    noise = sample_prior(6, 4, seed=1)
+    expected = numpy(model.decode(noise, np.repeat([0, 1, 2], 2)))
+    np.testing.assert_allclose(grid, expected, atol=1e-6)

@@ -36,7 +36,7 @@ class Autoencoder(GenerativeModel):
     encoder_name = "encoder"
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(num_classes=None, num_codes=None, **kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.built = True

@@ -110,7 +110,7 @@ class VAE(GenerativeModel):
         seed: int | None = None,
         **kwargs,
     ):
-        super().__init__(num_classes=num_classes, **kwargs)
+        super().__init__(num_classes=num_classes, num_codes=None, **kwargs)
         check_one_of(reconstruction_loss, "reconstruction_loss", RECONSTRUCTION_LOSSES)
         check_number(beta, "beta", 0)
         self.encoder = encoder
