@@ -1,3 +1,7 @@
+import json
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -9,6 +13,8 @@ from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
+
+COURSE = mnist_arith.COURSE_VOCABULARY
 
 SMALL = {"units": 16, "encoder_layers": 1, "decoder_layers": 1}
 
@@ -48,7 +54,7 @@ def losses_after_fit(model, x, y, epochs=4):
 )
 def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
     x, y = text_data
-    model = text2text(5, 3, 13, **kwargs)
+    model = text2text(5, 3, COURSE, **kwargs)
     history = losses_after_fit(model, x, y)
     assert np.isfinite(history["loss"]).all()
     assert history["loss"][-1] < history["loss"][0]
@@ -62,16 +68,16 @@ def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
     assert loaded.loss == "categorical_crossentropy"
 
 
-def test_notebook_preset_ignores_reversal():
-    assert not text2text(preset="notebook").get_layer("query_order").reverse
+def test_course_model_does_not_reverse():
+    assert not text2text(course_model=True).get_layer("query_order").reverse
 
 
 def test_text2text_reversal_is_inside_the_model(text_data):
     x, _ = text_data
     keras.utils.set_random_seed(0)
     settings = {**SMALL, "cell": "lstm", "digit_places": False}
-    forward = text2text(5, 3, 13, **settings, reverse_queries=False)
-    reverse = text2text(5, 3, 13, **settings, reverse_queries=True)
+    forward = text2text(5, 3, COURSE, **settings, reverse_queries=False)
+    reverse = text2text(5, 3, COURSE, **settings, reverse_queries=True)
     reverse.set_weights(forward.get_weights())
     np.testing.assert_allclose(
         reverse.predict(x[:4], verbose=0),
@@ -80,8 +86,8 @@ def test_text2text_reversal_is_inside_the_model(text_data):
     )
 
 
-def test_notebook_preset_has_the_reference_structure():
-    model = text2text(5, 3, 13, preset="notebook")
+def test_course_model_has_the_reference_structure():
+    model = text2text(5, 3, COURSE, course_model=True)
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == [
         "InputLayer", "QueryOrder", "LSTM", "RepeatVector", "LSTM", "TimeDistributed"
@@ -99,7 +105,7 @@ def test_notebook_preset_has_the_reference_structure():
 
 def test_image2text_fits_and_round_trips(image_data, tmp_path):
     x, y = image_data
-    model = image2text(5, 3, 13, **SMALL, filters=4)
+    model = image2text(5, 3, COURSE, **SMALL, filters=4)
     history = losses_after_fit(model, x, y, epochs=3)
     assert history["loss"][-1] < history["loss"][0]
     assert model.predict(x[:2], verbose=0).shape == (2, 3, 13)
@@ -111,7 +117,7 @@ def test_image2text_reads_with_a_frozen_copy_of_a_reader(image_data, tmp_path):
     x, y = image_data
     reader = mnist_arith.digit_reader(filters=4)
     reader_weights = [np.array(weight) for weight in reader.get_weights()]
-    model = image2text(5, 3, 13, **SMALL, character_reader=reader)
+    model = image2text(5, 3, COURSE, **SMALL, character_reader=reader)
     assert model.get_layer("character_features").layer is not reader
     assert model.get_layer("digit_places") is not None
     history = losses_after_fit(model, x, y, epochs=3)
@@ -126,14 +132,14 @@ def test_image2text_reads_with_a_frozen_copy_of_a_reader(image_data, tmp_path):
 
 def test_image2text_rejects_a_reader_of_other_characters():
     with pytest.raises(ValueError, match="Received: character_reader='reader'"):
-        image2text(5, 3, 13, character_reader="reader")
+        image2text(5, 3, COURSE, character_reader="reader")
     other = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()])
     with pytest.raises(ValueError, match=r"to \(None, 784\)"):
-        image2text(5, 3, 13, character_reader=other)
+        image2text(5, 3, COURSE, character_reader=other)
 
 
-def test_image2text_notebook_preset(image_data):
-    model = image2text(5, 3, 13, preset="notebook", filters=4)
+def test_image2text_course_model(image_data):
+    model = image2text(5, 3, COURSE, course_model=True, filters=4)
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds[-4:] == ["LSTM", "RepeatVector", "LSTM", "TimeDistributed"]
     assert kinds[1:3] == ["QueryOrder", "TimeDistributed"]
@@ -241,7 +247,7 @@ def test_transformer_defaults():
 
 
 def test_gated_feed_forward_multiplies_a_gelu_gate_by_a_projection():
-    model = text2text(5, 3, 13, **SMALL, feed_forward="gated")
+    model = text2text(5, 3, COURSE, **SMALL, feed_forward="gated")
     for block in ("encoder_0", "decoder_0"):
         gate = model.get_layer(f"{block}_mlp_gate")
         projection = model.get_layer(f"{block}_mlp_in")
@@ -252,7 +258,7 @@ def test_gated_feed_forward_multiplies_a_gelu_gate_by_a_projection():
         inputs = product.input
         assert inputs[0] is gate.output and inputs[1] is projection.output
     # Each of the two blocks gains one Dense from dim=16 to 2 * dim: the gate.
-    plain = text2text(5, 3, 13, **SMALL)
+    plain = text2text(5, 3, COURSE, **SMALL)
     assert model.count_params() - plain.count_params() == 2 * (16 + 1) * 32
 
 
@@ -264,7 +270,7 @@ def test_gated_feed_forward_multiplies_a_gelu_gate_by_a_projection():
         ({"units": 0}, "units=0"),
         ({"encoder_layers": -1}, "encoder_layers=-1"),
         ({"decoder_layers": 1.5}, "decoder_layers=1.5"),
-        ({"preset": "course"}, "preset='course'"),
+        ({"course_model": "yes"}, "course_model='yes'"),
         ({"learning_rate": 0.0}, "learning_rate=0.0"),
         ({"padding": "center"}, "padding='center'"),
         ({"feed_forward": "relu"}, "feed_forward='relu'"),
@@ -272,35 +278,113 @@ def test_gated_feed_forward_multiplies_a_gelu_gate_by_a_projection():
 )
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        text2text(5, 3, 13, **kwargs)
+        text2text(5, 3, COURSE, **kwargs)
 
 
 def test_bad_sizes():
-    with pytest.raises(ValueError, match="vocabulary_size=20"):
-        text2text(5, 3, 20)
-    with pytest.raises(ValueError, match=r"padding=.left.*vocabulary_size=20"):
-        text2text(5, 3, 20, digit_places=False)
-    model = text2text(5, 3, 20, digit_places=False, padding="left", units=8)
-    assert model.output_shape == (
-        None,
-        3,
-        20,
-    )
+    letters = "abcdefghijklmnopqrst"
+    with pytest.raises(ValueError, match=f"vocabulary='{letters}'"):
+        text2text(5, 3, letters)
+    with pytest.raises(ValueError, match=r"padding=.left.*vocabulary='abc"):
+        text2text(5, 3, letters, digit_places=False)
+    model = text2text(5, 3, letters, digit_places=False, padding="left", units=8)
+    assert model.output_shape == (None, 3, 20)
+    assert model.vocabulary == letters
     with pytest.raises(ValueError, match="query_length=0"):
-        text2text(0, 3, 13)
-    with pytest.raises(ValueError, match="vocabulary_size=-13"):
-        text2text(5, 3, -13)
+        text2text(0, 3, COURSE)
+    with pytest.raises(ValueError, match="characters=13"):
+        text2text(5, 3, 13)
     with pytest.raises(ValueError, match="filters=0"):
-        image2text(5, 3, 13, filters=0)
+        image2text(5, 3, COURSE, filters=0)
 
 
-@pytest.mark.parametrize("preset", [None, "notebook"])
-def test_wrong_input_shape_is_rejected(preset):
-    model = text2text(5, 3, 13, **SMALL, preset=preset)
+@pytest.mark.parametrize("course_model", [False, True])
+def test_wrong_input_shape_is_rejected(course_model):
+    small = {} if course_model else SMALL
+    model = text2text(5, 3, COURSE, **small, course_model=course_model)
     with pytest.raises(
         ValueError, match=r"expected shape=\(None, 5, 13\), found shape=\(2, 5, 14\)"
     ):
         model.predict(np.zeros((2, 5, 14), "float32"), verbose=0)
-    model = image2text(5, 3, 13, **SMALL, filters=4, preset=preset)
+    model = image2text(5, 3, COURSE, **small, filters=4, course_model=course_model)
     with pytest.raises(ValueError, match=r"found shape=\(2, 7, 28, 28"):
         model.predict(np.zeros((2, 7, 28, 28, 1), "float32"), verbose=0)
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "message"),
+    [
+        (text2text, {"course_model": True, "cell": "gru"}, "cell='gru'"),
+        (text2text, {"course_model": True, "units": 32}, "units=32"),
+        (text2text, {"course_model": True, "digit_places": False}, "digit_places"),
+        (image2text, {"course_model": True, "dropout": 0.3}, "dropout=0.3"),
+        (text2text, {"cell": "lstm", "feed_forward": "gated"}, "feed_forward"),
+        (image2text, {"filters": 8, "character_reader": "reader"}, "filters=8"),
+    ],
+)
+def test_arguments_that_cannot_apply_are_refused(factory, kwargs, message):
+    if kwargs.get("character_reader") == "reader":
+        kwargs = {**kwargs, "character_reader": mnist_arith.digit_reader(filters=4)}
+    with pytest.raises(ValueError, match=f"cannot be set.*Received: {message}"):
+        factory(**kwargs)
+
+
+def test_models_know_what_they_are():
+    model = text2text(7, 4, mnist_arith.MULTIPLICATION_VOCABULARY, padding="left")
+    assert isinstance(model, mnist_arith.Text2Text)
+    assert (model.query_length, model.answer_length) == (7, 4)
+    assert model.vocabulary == mnist_arith.MULTIPLICATION_VOCABULARY
+    assert model.padding == "left" and not model.course_model
+    config = model.get_config()
+    assert config["vocabulary"] == mnist_arith.MULTIPLICATION_VOCABULARY
+    assert config["cell"] == "transformer" and config["digit_places"] is True
+    course = image2text(course_model=True)
+    assert isinstance(course, mnist_arith.Image2Text) and course.course_model
+    assert course.character_reader is None
+
+
+def test_image2text_saves_its_reader_in_its_config(tmp_path):
+    reader = mnist_arith.digit_reader(filters=4)
+    model = image2text(**SMALL, character_reader=reader)
+    config = model.get_config()
+    assert config["character_reader"]["class_name"] == "DigitReader"
+    assert config["filters"] is None
+    assert isinstance(model.character_reader, mnist_arith.DigitReader)
+    assert not model.character_reader.trainable
+
+
+def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path):
+    text = text2text(7, 4, COURSE, **SMALL, padding="left")
+    text.save(tmp_path / "text.keras")
+    reader = mnist_arith.digit_reader(mnist_arith.MULTIPLICATION_VOCABULARY, filters=4)
+    reader.save(tmp_path / "reader.keras")
+    image2text(course_model=True, filters=4).save(tmp_path / "images.keras")
+    script = (
+        "import json, sys, keras, mnist_arith\n"
+        "out = {}\n"
+        "for name in ('text', 'reader', 'images'):\n"
+        "    model = keras.saving.load_model(sys.argv[1] + f'/{name}.keras')\n"
+        "    out[name] = [type(model).__name__, model.vocabulary,\n"
+        "        getattr(model, 'padding', None),\n"
+        "        getattr(model, 'query_length', None),\n"
+        "        getattr(model, 'course_model', None)]\n"
+        "print(json.dumps(out))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    told = json.loads(result.stdout.strip().splitlines()[-1])
+    assert told == {
+        "text": ["Text2Text", COURSE, "left", 7, False],
+        "reader": [
+            "DigitReader",
+            mnist_arith.MULTIPLICATION_VOCABULARY,
+            None,
+            None,
+            None,
+        ],
+        "images": ["Image2Text", COURSE, "right", 5, True],
+    }

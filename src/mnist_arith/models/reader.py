@@ -4,10 +4,11 @@ import keras
 import numpy as np
 
 from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
+from mnist_arith._validation import check_seed
+from mnist_arith.data.characters import character_dataset
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
-from mnist_arith.data.glyphs import GLYPH_STYLES
-from mnist_arith.data.glyphs import draw_operator_glyphs
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
 from mnist_arith.data.vocabulary import strings_from_codes
@@ -16,17 +17,89 @@ FEATURES_LAYER = "features"
 """The name of the reader's penultimate layer, used for Fréchet distances."""
 
 
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class DigitReader(keras.Model):
+    """A CNN that classifies 28x28 character images: digits, operators, blanks.
+
+    It reads digits, operator glyphs and blanks (one class per character of
+    `vocabulary`), so it can read whole generated answers. A saved reader
+    knows what it reads: `vocabulary`, `image_shape` and `value_range` are
+    attributes, and `get_config()` holds every constructor argument. Build a
+    compiled one with `digit_reader` and train it with `train_digit_reader`;
+    no weights are downloaded.
+
+    Args:
+        vocabulary: the characters to tell apart, in class order.
+        filters: filters of the first convolution (the second has twice as
+            many).
+        **kwargs: `keras.Model` arguments (`name`, `trainable`).
+
+    Raises:
+        ValueError: for an empty or repeating vocabulary or non-positive
+            `filters`.
+
+    Examples:
+        >>> reader = DigitReader()
+        >>> reader.vocabulary, reader.output_shape
+        ('0123456789+- ', (None, 13))
+    """
+
+    image_shape = (28, 28, 1)
+    """The shape of one character image."""
+
+    value_range = (0.0, 1.0)
+    """The range of the pixel values the reader expects."""
+
+    def __init__(
+        self, vocabulary: str = COURSE_VOCABULARY, *, filters: int = 32, **kwargs
+    ):
+        table = CharacterTable(vocabulary)
+        filters = check_positive_int(filters, "filters")
+        inputs = keras.Input(self.image_shape, name="character_image")
+        layers = [
+            # Small shifts and turns, active in training only: handwriting
+            # varies more than a few thousand digits show.
+            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
+            keras.layers.RandomRotation(0.03, fill_mode="constant"),
+            keras.layers.Conv2D(filters, 3, activation="relu", padding="same"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(2 * filters, 3, activation="relu", padding="same"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER),
+            keras.layers.Dense(table.size, activation="softmax", name="classes"),
+        ]
+        outputs = inputs
+        for layer in layers:
+            outputs = layer(outputs)
+        kwargs.setdefault("name", "digit_reader")
+        super().__init__(inputs, outputs, **kwargs)
+        self.vocabulary = table.characters
+        self.filters = filters
+
+    def get_config(self) -> dict:
+        """Every constructor argument, so that a loaded reader is the same."""
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "vocabulary": self.vocabulary,
+            "filters": self.filters,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> "DigitReader":
+        """Rebuilds the reader from `get_config()`."""
+        return cls(**config)
+
+
 def digit_reader(
     vocabulary: str = COURSE_VOCABULARY,
     *,
     filters: int = 32,
     learning_rate: float = 1e-3,
-) -> keras.Model:
-    """Builds a compiled CNN that classifies 28x28 character images.
-
-    It reads digits, operator glyphs and blanks (one class per character of
-    `vocabulary`), so it can read whole generated answers. Train it with
-    `train_digit_reader`; no weights are downloaded.
+) -> DigitReader:
+    """Builds a compiled `DigitReader` (Adam, sparse cross-entropy, accuracy).
 
     Args:
         vocabulary: the characters to tell apart, in class order.
@@ -35,98 +108,27 @@ def digit_reader(
         learning_rate: Adam's learning rate.
 
     Returns:
-        A compiled `keras.Model` from `[batch, 28, 28, 1]` floats in [0, 1] to
-        class probabilities `[batch, len(vocabulary)]`, with a penultimate
+        A compiled `DigitReader` from `[batch, 28, 28, 1]` floats in [0, 1]
+        to class probabilities `[batch, len(vocabulary)]`, with a penultimate
         layer named `"features"`.
 
     Raises:
-        ValueError: for an empty vocabulary or non-positive `filters`.
+        ValueError: for an empty vocabulary, non-positive `filters` or a
+            non-positive learning rate.
 
     Examples:
         >>> reader = digit_reader()
         >>> reader.output_shape
         (None, 13)
     """
-    table = CharacterTable(vocabulary)
-    check_positive_int(filters, "filters")
-    inputs = keras.Input((28, 28, 1), name="character_image")
-    layers = [
-        # Small shifts and turns, active in training only: handwriting varies
-        # more than a few thousand digits show.
-        keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
-        keras.layers.RandomRotation(0.03, fill_mode="constant"),
-        keras.layers.Conv2D(filters, 3, activation="relu", padding="same"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(2 * filters, 3, activation="relu", padding="same"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Flatten(),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER),
-        keras.layers.Dense(table.size, activation="softmax", name="classes"),
-    ]
-    outputs = inputs
-    for layer in layers:
-        outputs = layer(outputs)
-    model = keras.Model(inputs, outputs, name="digit_reader")
+    learning_rate = check_positive_number(learning_rate, "learning_rate")
+    model = DigitReader(vocabulary, filters=filters)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model
-
-
-def character_dataset(
-    digits: Digits,
-    vocabulary: str = COURSE_VOCABULARY,
-    *,
-    pool: str = "train",
-    seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Labelled images of every character of `vocabulary`, for the reader.
-
-    Digits come from the chosen pool; every operator gets as many glyphs
-    (half in each edition's style) as the average digit class, and the space
-    as many blank or nearly blank images.
-
-    Args:
-        digits: the digit pools.
-        vocabulary: the characters, in class order.
-        pool: `"train"` or `"test"`.
-        seed: the seed of the glyphs and the noise of the blanks.
-
-    Returns:
-        `(images, labels)`: `[n, 28, 28, 1]` float32 in [0, 1] and `[n]` int32
-        class ids.
-    """
-    table = CharacterTable(vocabulary)
-    images, labels = digits.pool(pool)
-    per_class = max(len(labels) // 10, 2)
-    rng = np.random.default_rng(seed)
-    parts, ids = [], []
-    for character in table.characters:
-        if character.isdigit():
-            group = images[labels == int(character)]
-        elif character == " ":
-            noise = rng.uniform(0, 20, (per_class, 28, 28)) * (
-                rng.random((per_class, 1, 1)) < 0.5
-            )
-            group = noise.astype(np.uint8)
-        else:
-            group = np.concatenate(
-                [
-                    draw_operator_glyphs(
-                        character, per_class // 2 + 1, style=style, seed=seed + index
-                    )
-                    for index, style in enumerate(GLYPH_STYLES)
-                ]
-            )[:per_class]
-        parts.append(group)
-        ids.append(np.full(len(group), table.characters.index(character), np.int32))
-    return (
-        (np.concatenate(parts).astype(np.float32) / 255.0)[..., None],
-        np.concatenate(ids),
-    )
 
 
 def train_digit_reader(
@@ -148,10 +150,16 @@ def train_digit_reader(
         seed: the seed of the weights, shuffling and glyphs.
         verbose: Keras' verbosity during `fit`.
 
+    Raises:
+        ValueError: for epochs or a batch size below 1, or a negative seed.
+
     Returns:
         `(reader, test_accuracy)`: the trained model and its accuracy on the
         test pool's digits and freshly drawn glyphs and blanks.
     """
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed = check_seed(seed)
     digits = load_digits() if digits is None else digits
     keras.utils.set_random_seed(seed)
     train_images, train_labels = character_dataset(digits, vocabulary, seed=seed)
@@ -172,21 +180,24 @@ def train_digit_reader(
 
 
 def read_images(
-    reader: keras.Model, images: np.ndarray, vocabulary: str = COURSE_VOCABULARY
+    reader: keras.Model, images: np.ndarray, vocabulary: str | None = None
 ) -> list[str]:
     """Reads sequences of character images back into strings.
 
     Args:
         reader: a trained `digit_reader`.
         images: `[n, length, 28, 28]` or `[n, length, 28, 28, 1]` floats in [0, 1].
-        vocabulary: the reader's vocabulary.
+        vocabulary: the characters of the reader's classes; default the
+            `DigitReader`'s own. Needed only for another kind of classifier.
 
     Returns:
         `n` strings of `length` characters.
 
     Raises:
-        ValueError: if `images` has the wrong shape.
+        ValueError: if `images` has the wrong shape, or `vocabulary` is
+            missing or disagrees with the reader's.
     """
+    vocabulary = reader_vocabulary(reader, vocabulary)
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 4:
         images = images[..., None]
@@ -210,3 +221,25 @@ def reader_features(reader: keras.Model, images: np.ndarray) -> np.ndarray:
     images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
     extractor = keras.Model(reader.input, reader.get_layer(FEATURES_LAYER).output)
     return np.asarray(extractor.predict(images, verbose=0, batch_size=1024))
+
+
+def reader_vocabulary(reader: keras.Model, vocabulary: str | None = None) -> str:
+    """The characters `reader` reads: its own, or `vocabulary` for other models.
+
+    Raises:
+        ValueError: if a `DigitReader` is given a different vocabulary, or
+            another model none.
+    """
+    if isinstance(reader, DigitReader):
+        if vocabulary is not None and vocabulary != reader.vocabulary:
+            raise ValueError(
+                f"The reader reads {reader.vocabulary!r}; leave `vocabulary` "
+                f"unset. Received: vocabulary={vocabulary!r}"
+            )
+        return reader.vocabulary
+    if vocabulary is None:
+        raise ValueError(
+            "A reader that is not a `DigitReader` needs the `vocabulary` of its "
+            f"classes. Received: vocabulary=None for a {type(reader).__name__}"
+        )
+    return CharacterTable(vocabulary).characters
