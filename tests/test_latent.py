@@ -10,11 +10,11 @@ from mnist_arith.latent import encode_images
 from mnist_arith.latent import interpolate_latents
 from mnist_arith.latent import latent_arithmetic
 from mnist_arith.latent import latent_sweep
-from mnist_arith.latent import resolve_labels
 from mnist_arith.latent import sample_grid
 from mnist_arith.latent import sample_prior
 from mnist_arith.models.autoencoder import autoencoder
 from mnist_arith.models.gan import gan
+from mnist_arith.models.sampling import resolve_labels
 from mnist_arith.models.vae import vae
 
 

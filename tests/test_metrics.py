@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 import mnist_arith
+from mnist_arith.evaluation import analyze_errors
+from mnist_arith.evaluation import classifier_score
+from mnist_arith.evaluation import count_carries
+from mnist_arith.evaluation import frechet_distance
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
-from mnist_arith.metrics import analyze_errors
-from mnist_arith.metrics import classifier_score
-from mnist_arith.metrics import count_carries
-from mnist_arith.metrics import frechet_distance
 
 
 def one_hot(ids):

@@ -4,8 +4,8 @@ import pytest
 from model_checks import assert_saved_model_matches
 
 import mnist_arith
-from mnist_arith.metrics import readability
-from mnist_arith.models.reader import character_dataset
+from mnist_arith.data.characters import character_dataset
+from mnist_arith.evaluation import readability
 from mnist_arith.models.reader import digit_reader
 from mnist_arith.models.reader import read_images
 from mnist_arith.models.reader import reader_features

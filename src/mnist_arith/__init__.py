@@ -17,6 +17,14 @@ from mnist_arith.data.streaming import QueryDataset
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
+from mnist_arith.evaluation import DigitQuality
+from mnist_arith.evaluation import ErrorAnalysis
+from mnist_arith.evaluation import analyze_errors
+from mnist_arith.evaluation import classifier_score
+from mnist_arith.evaluation import count_carries
+from mnist_arith.evaluation import digit_quality
+from mnist_arith.evaluation import frechet_distance
+from mnist_arith.evaluation import readability
 from mnist_arith.latent import decode_latents
 from mnist_arith.latent import encode_images
 from mnist_arith.latent import interpolate_latents
@@ -25,16 +33,8 @@ from mnist_arith.latent import latent_sweep
 from mnist_arith.latent import sample_grid
 from mnist_arith.latent import sample_prior
 from mnist_arith.metrics import CharacterAccuracy
-from mnist_arith.metrics import DigitQuality
-from mnist_arith.metrics import ErrorAnalysis
 from mnist_arith.metrics import ExactMatch
-from mnist_arith.metrics import analyze_errors
-from mnist_arith.metrics import classifier_score
-from mnist_arith.metrics import count_carries
-from mnist_arith.metrics import digit_quality
 from mnist_arith.metrics import exact_match
-from mnist_arith.metrics import frechet_distance
-from mnist_arith.metrics import readability
 from mnist_arith.models.augmentation import DifferentiableAugmentation
 from mnist_arith.models.autoencoder import Autoencoder
 from mnist_arith.models.autoencoder import autoencoder
@@ -44,10 +44,13 @@ from mnist_arith.models.gan import GAN
 from mnist_arith.models.gan import gan
 from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.layers import LeftAlign
+from mnist_arith.models.reader import DigitReader
 from mnist_arith.models.reader import digit_reader
 from mnist_arith.models.reader import read_images
 from mnist_arith.models.reader import reader_features
 from mnist_arith.models.reader import train_digit_reader
+from mnist_arith.models.seq2seq import Image2Text
+from mnist_arith.models.seq2seq import Text2Text
 from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.text2image import Text2Image
@@ -76,14 +79,17 @@ __all__ = [
     "DifferentiableAugmentation",
     "DigitPlaces",
     "DigitQuality",
+    "DigitReader",
     "Digits",
     "ErrorAnalysis",
     "ExactMatch",
+    "Image2Text",
     "LeftAlign",
     "Queries",
     "QueryDataset",
     "Sampling",
     "Text2Image",
+    "Text2Text",
     "analyze_errors",
     "autoencoder",
     "classifier_score",

@@ -23,9 +23,9 @@ from keras import ops
 from mnist_arith._validation import check_num_classes
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_seed
-from mnist_arith.latent import check_latents
-from mnist_arith.latent import resolve_labels
-from mnist_arith.latent import sample_prior
+from mnist_arith.models.sampling import check_latents
+from mnist_arith.models.sampling import resolve_labels
+from mnist_arith.models.sampling import sample_prior
 
 
 def serialize_sub_models(

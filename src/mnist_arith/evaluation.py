@@ -1,0 +1,375 @@
+"""Judging models: error analysis of answers, and scores of generated images.
+
+Above `models` in the import order: the image scores use a trained
+`DigitReader` to read or embed images.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+from mnist_arith.data.queries import Queries
+from mnist_arith.data.vocabulary import as_string_array
+from mnist_arith.models.reader import read_images
+from mnist_arith.models.reader import reader_features
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorAnalysis:
+    """Where a model's answers go wrong.
+
+    Attributes:
+        exact_match: share of answers entirely right.
+        character_accuracy: share of answer characters right.
+        correct: `[n]` booleans, one per query.
+        predicted_values: `[n]` predicted integers (NaN where unreadable).
+        errors: `[n]` predicted minus true value (NaN where unreadable).
+        error_kinds: counts of wrong answers by kind, each counted once:
+            `"wrong sign"` (the negated answer), `"off by 1"`, `"off by 10"`,
+            `"off by 100"`, `"unreadable"` (not an integer), `"other"`.
+        by_operator: exact match per operator.
+        by_carries: exact match per number of carries (`+`) or borrows
+            (`-`) of two-operand queries; `*` and longer queries are left out.
+        by_answer_length: exact match per number of characters of the true
+            answer, sign included.
+    """
+
+    exact_match: float
+    character_accuracy: float
+    correct: np.ndarray
+    predicted_values: np.ndarray
+    errors: np.ndarray
+    error_kinds: dict[str, int]
+    by_operator: dict[str, float]
+    by_carries: dict[int, float]
+    by_answer_length: dict[int, float]
+
+
+def analyze_errors(
+    queries: Queries, predictions: Sequence[str] | np.ndarray
+) -> ErrorAnalysis:
+    """Compares predicted answer strings with the true ones and explains the misses.
+
+    Args:
+        queries: the queries the model answered.
+        predictions: one predicted answer string per query, as decoded by
+            `CharacterTable.decode`.
+
+    Returns:
+        An `ErrorAnalysis`.
+
+    Raises:
+        ValueError: if the number or width of predictions does not match.
+
+    Examples:
+        >>> from mnist_arith import make_queries
+        >>> queries = make_queries("2023")[[0, 1, 2]]     # 0+0, 0-0, 0+1
+        >>> report = analyze_errors(queries, ["0  ", "1  ", "-1 "])
+        >>> report.exact_match, report.error_kinds
+        (0.3333333333333333, {'off by 1': 1, 'off by 10': 0, 'off by 100': 0, \
+'wrong sign': 1, 'unreadable': 0, 'other': 0})
+    """
+    predictions = as_string_array(predictions, "predictions")
+    if predictions.shape != queries.answers.shape:
+        raise ValueError(
+            f"Give one prediction per query ({len(queries)}). "
+            f"Received: {len(predictions)} predictions"
+        )
+    if predictions.dtype != queries.answers.dtype:
+        raise ValueError(
+            f"Predictions must have {queries.answer_width} characters like the "
+            f"answers. Received: predictions[0]={str(predictions[0])!r}"
+        )
+    correct = predictions == queries.answers
+    true_characters = queries.answers.view("<U1").reshape(len(queries), -1)
+    predicted_characters = predictions.view("<U1").reshape(len(queries), -1)
+    values = np.array([_parse_integer(text) for text in predictions.tolist()])
+    errors = values - queries.results
+    wrong = ~correct
+    readable = ~np.isnan(values)
+    absolute = np.abs(errors)
+    sign_flip = readable & (values == -queries.results) & (queries.results != 0)
+    shifted = wrong & readable & ~sign_flip
+    kinds = {
+        "off by 1": int(np.sum(shifted & (absolute == 1))),
+        "off by 10": int(np.sum(shifted & (absolute == 10))),
+        "off by 100": int(np.sum(shifted & (absolute == 100))),
+        "wrong sign": int(np.sum(wrong & sign_flip)),
+        "unreadable": int(np.sum(wrong & ~readable)),
+    }
+    kinds["other"] = int(wrong.sum()) - sum(kinds.values())
+
+    lengths = np.char.str_len(np.char.strip(queries.answers))
+    return ErrorAnalysis(
+        exact_match=float(correct.mean()),
+        character_accuracy=float((true_characters == predicted_characters).mean()),
+        correct=correct,
+        predicted_values=values,
+        errors=errors,
+        error_kinds=kinds,
+        by_operator=_group_means(correct, _single_operator(queries)),
+        by_carries=_group_means(correct, count_carries(queries), skip=-1),
+        by_answer_length=_group_means(correct, lengths),
+    )
+
+
+def count_carries(queries: Queries) -> np.ndarray:
+    """Counts the carries of `a+b` and the borrows of `a-b`, column by column.
+
+    For `a-b` with `a < b` the borrows of `b-a` are counted, which is how the
+    difference is written by hand. Queries with `*` or more than two operands
+    get -1.
+
+    Args:
+        queries: the queries.
+
+    Returns:
+        `[n]` int64 counts.
+
+    Examples:
+        >>> from mnist_arith import make_queries
+        >>> data = make_queries(operators="+-*")
+        >>> row = {query: index for index, query in enumerate(data.queries.tolist())}
+        >>> picked = data[[row[q] for q in ["95+7 ", "30-4 ", "4-30 ", "9*9  "]]]
+        >>> count_carries(picked).tolist()
+        [2, 1, 1, -1]
+    """
+    counts = np.full(len(queries), -1, dtype=np.int64)
+    if queries.operands.shape[1] != 2:
+        return counts
+    first, second = queries.operands[:, 0], queries.operands[:, 1]
+    operator = queries.operators[:, 0]
+    adding = operator == "+"
+    subtracting = operator == "-"
+    high = np.where(subtracting, np.maximum(first, second), first)
+    low = np.where(subtracting, np.minimum(first, second), second)
+    carry = np.zeros(len(queries), dtype=np.int64)
+    total = np.zeros(len(queries), dtype=np.int64)
+    while (high > 0).any() or (low > 0).any():
+        high_digit, low_digit = high % 10, low % 10
+        carry = np.where(
+            adding,
+            (high_digit + low_digit + carry >= 10).astype(np.int64),
+            (high_digit - carry < low_digit).astype(np.int64),
+        )
+        total += carry
+        high, low = high // 10, low // 10
+    return np.where(adding | subtracting, total, counts)
+
+
+def classifier_score(probabilities: np.ndarray) -> float:
+    """The Inception-score idea with a digit reader: `exp(E[KL(p(y|x) || p(y))])`.
+
+    It is high when every image is read confidently as one class and all
+    classes appear equally often: at most the number of classes (10 for
+    digits). Real MNIST test digits score about 9.9 with a good reader.
+
+    Args:
+        probabilities: `[n, num_classes]` class probabilities of generated images.
+
+    Returns:
+        The score, between 1 and `num_classes`.
+
+    Examples:
+        >>> import numpy as np
+        >>> round(classifier_score(np.eye(10)), 6)
+        10.0
+        >>> round(classifier_score(np.full((5, 10), 0.1)), 6)
+        1.0
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    if probabilities.ndim != 2 or len(probabilities) == 0:
+        raise ValueError(
+            "`probabilities` must be [n, num_classes] with n > 0. "
+            f"Received: probabilities.shape={probabilities.shape}"
+        )
+    probabilities = np.clip(probabilities, 1e-12, 1.0)
+    marginal = probabilities.mean(axis=0, keepdims=True)
+    divergence = np.sum(probabilities * (np.log(probabilities) - np.log(marginal)), 1)
+    return float(np.exp(divergence.mean()))
+
+
+def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> float:
+    """The Fréchet distance between two sets of feature vectors (as in FID).
+
+    `|mu1 - mu2|^2 + trace(C1 + C2 - 2 (C1 C2)^(1/2))`, with Gaussian fits of
+    both sets. Use the digit reader's features of generated and real images.
+
+    Args:
+        features: `[n, dim]` features of generated images.
+        reference_features: `[m, dim]` features of real images.
+
+    Returns:
+        The distance (0 for identical distributions).
+
+    Examples:
+        >>> import numpy as np
+        >>> points = np.random.default_rng(0).normal(size=(500, 4))
+        >>> round(frechet_distance(points, points), 6)
+        0.0
+    """
+    first = np.asarray(features, dtype=np.float64)
+    second = np.asarray(reference_features, dtype=np.float64)
+    if first.ndim != 2 or second.ndim != 2 or first.shape[1] != second.shape[1]:
+        raise ValueError(
+            "Both feature sets must be [n, dim] with the same dim. Received: "
+            f"features.shape={first.shape}, reference_features.shape={second.shape}"
+        )
+    if len(first) < 2 or len(second) < 2:
+        raise ValueError(
+            "Each feature set needs at least 2 rows. Received: "
+            f"{len(first)} and {len(second)} rows"
+        )
+    mean_gap = np.sum((first.mean(axis=0) - second.mean(axis=0)) ** 2)
+    covariance_first = np.cov(first, rowvar=False)
+    covariance_second = np.cov(second, rowvar=False)
+    root_first = _psd_sqrt(covariance_first)
+    cross = _psd_sqrt(root_first @ covariance_second @ root_first)
+    trace = np.trace(covariance_first + covariance_second - 2 * cross)
+    return float(max(mean_gap + trace, 0.0))
+
+
+@dataclasses.dataclass(frozen=True)
+class DigitQuality:
+    """How a digit reader judges generated digits (see `digit_quality`).
+
+    Attributes:
+        classifier_score: `classifier_score` of the reader's digit
+            probabilities (1 to 10).
+        frechet_distance: `frechet_distance` between the reader's features of
+            the generated and the reference images.
+        class_accuracy: the share read as the requested class, or `None`
+            when no classes were requested.
+    """
+
+    classifier_score: float
+    frechet_distance: float
+    class_accuracy: float | None
+
+
+def digit_quality(
+    reader: keras.Model,
+    images: np.ndarray,
+    reference_images: np.ndarray,
+    requested_classes: Sequence[int] | np.ndarray | None = None,
+) -> DigitQuality:
+    """Judges generated digits with a digit reader: score, distance, accuracy.
+
+    The reader's probabilities of the ten digits (renormalised, ignoring its
+    glyph and blank classes) give the classifier score and, for conditional
+    models, the share read as the requested class; its penultimate features
+    give the Fréchet distance to real digits.
+
+    Args:
+        reader: a trained `digit_reader`.
+        images: `[n, 28, 28(, 1)]` generated digits in [0, 1].
+        reference_images: `[m, 28, 28(, 1)]` real digits in [0, 1] (e.g. the
+            test pool).
+        requested_classes: the `n` classes the images were asked to show.
+
+    Returns:
+        A `DigitQuality`.
+
+    Raises:
+        ValueError: for images of another shape, or a number of requested
+            classes other than `n`.
+
+    Examples:
+        >>> from mnist_arith.models.reader import digit_reader
+        >>> reader = digit_reader()  # untrained: the figures mean nothing
+        >>> images = np.random.default_rng(0).random((20, 28, 28))
+        >>> quality = digit_quality(reader, images, images, np.arange(20) % 10)
+        >>> 1 <= quality.classifier_score <= 10, 0 <= quality.class_accuracy <= 1
+        (True, True)
+    """
+    arrays = []
+    for name, value in (("images", images), ("reference_images", reference_images)):
+        array = np.asarray(value, dtype=np.float32)
+        if array.ndim == 3:
+            array = array[..., None]
+        if array.ndim != 4 or array.shape[1:] != (28, 28, 1) or len(array) < 2:
+            raise ValueError(
+                f"`{name}` must be [n, 28, 28] or [n, 28, 28, 1] with n >= 2. "
+                f"Received: {name}.shape={np.shape(value)}"
+            )
+        arrays.append(array)
+    images, reference_images = arrays
+    probabilities = reader.predict(images, verbose=0, batch_size=1024)[:, :10]
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    class_accuracy = None
+    if requested_classes is not None:
+        requested_classes = np.asarray(requested_classes)
+        if requested_classes.shape != (len(images),):
+            raise ValueError(
+                "Give one requested class per image. Received: "
+                f"requested_classes.shape={requested_classes.shape} for "
+                f"{len(images)} images"
+            )
+        class_accuracy = float(np.mean(probabilities.argmax(1) == requested_classes))
+    return DigitQuality(
+        classifier_score=classifier_score(probabilities),
+        frechet_distance=frechet_distance(
+            reader_features(reader, images), reader_features(reader, reference_images)
+        ),
+        class_accuracy=class_accuracy,
+    )
+
+
+def _psd_sqrt(matrix):
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+
+
+def _parse_integer(text):
+    stripped = text.strip()
+    digits = stripped[1:] if stripped.startswith("-") else stripped
+    return float(int(stripped)) if digits.isdigit() else float("nan")
+
+
+def _single_operator(queries):
+    if queries.operators.shape[1] == 1:
+        return queries.operators[:, 0]
+    return np.array(["".join(row) for row in queries.operators.tolist()])
+
+
+def _group_means(correct, groups, skip=None):
+    result = {}
+    for group in np.unique(groups):
+        if skip is not None and group == skip:
+            continue
+        key = group.item() if hasattr(group, "item") else group
+        result[key] = float(correct[groups == group].mean())
+    return result
+
+
+def readability(
+    reader: keras.Model,
+    images: np.ndarray,
+    answers: Sequence[str] | np.ndarray,
+    vocabulary: str | None = None,
+) -> float:
+    """The share of generated answers an independent reader reads exactly right.
+
+    Args:
+        reader: a trained `digit_reader` (see `train_digit_reader`).
+        images: `[n, length, 28, 28(, 1)]` generated answer images.
+        answers: the `n` answers the images should show.
+        vocabulary: the characters of the reader's classes; default the
+            `DigitReader`'s own (needed only for another kind of classifier).
+
+    Returns:
+        The share of image sequences read exactly as their answer.
+
+    Raises:
+        ValueError: if the number of image sequences and answers differ.
+    """
+    answers = as_string_array(answers, "answers")
+    if len(images) != len(answers):
+        raise ValueError(
+            "Give one answer per image sequence. Received: "
+            f"{len(images)} image sequences and {len(answers)} answers"
+        )
+    read = np.array(read_images(reader, images, vocabulary))
+    return float(np.mean(read == answers))

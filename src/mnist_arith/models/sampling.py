@@ -1,0 +1,152 @@
+"""Sampling the prior, and the checks of latents and labels, in `keras.ops`.
+
+The generative models draw from here; `mnist_arith.latent` builds the latent
+space tools on top of these and of the models.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
+
+
+def sample_prior(
+    num_samples: int,
+    latent_dim: int,
+    *,
+    temperature: float = 1.0,
+    truncation: float | None = None,
+    seed: int | keras.random.SeedGenerator | None = None,
+):
+    """Draws latent vectors from the standard normal prior.
+
+    `temperature` scales the samples: the course drew VAE samples as
+    N(0, 1) / 6, which is `temperature=1/6`. `truncation=k` draws from the
+    normal truncated at `k` standard deviations (the "truncation trick":
+    fewer, better samples), exactly, by inverting the normal CDF; the
+    temperature applies afterwards.
+
+    Args:
+        num_samples: how many vectors.
+        latent_dim: the size of each vector.
+        temperature: the standard deviation of the samples.
+        truncation: if given, the positive number of standard deviations
+            beyond which no value is drawn.
+        seed: an integer for reproducible samples, a
+            `keras.random.SeedGenerator` (advanced on every call), or `None`
+            for Keras' global generator.
+
+    Returns:
+        A `[num_samples, latent_dim]` float tensor.
+
+    Raises:
+        ValueError: for non-positive sizes, temperature or truncation.
+
+    Examples:
+        >>> z = sample_prior(1000, 8, truncation=1.5, seed=0)
+        >>> tuple(z.shape), bool(ops.max(ops.abs(z)) <= 1.5)
+        ((1000, 8), True)
+    """
+    check_positive_int(num_samples, "num_samples")
+    check_positive_int(latent_dim, "latent_dim")
+    check_positive_number(temperature, "temperature")
+    shape = (num_samples, latent_dim)
+    if truncation is None:
+        return keras.random.normal(shape, stddev=temperature, seed=seed)
+    check_positive_number(truncation, "truncation")
+    low = 0.5 * math.erfc(truncation / math.sqrt(2))
+    uniform = keras.random.uniform(shape, minval=low, maxval=1 - low, seed=seed)
+    normal = math.sqrt(2) * ops.erfinv(2 * uniform - 1)
+    return temperature * ops.clip(normal, -truncation, truncation)
+
+
+def resolve_labels(labels, num_samples: int, num_classes: int | None):
+    """Checks labels for a (possibly conditional) model and expands defaults.
+
+    Args:
+        labels: `None`, one integer label, or `num_samples` integer labels.
+        num_samples: the number of samples the labels go with.
+        num_classes: the model's number of classes, `None` if unconditional.
+
+    Returns:
+        `None` for an unconditional model, else a `[num_samples]` int32
+        NumPy array; `labels=None` gives the classes in turn.
+
+    Raises:
+        ValueError: for labels given to an unconditional model, or labels of
+            the wrong count or range.
+
+    Examples:
+        >>> resolve_labels(None, 4, 3).tolist(), resolve_labels(7, 2, 10).tolist()
+        ([0, 1, 2, 0], [7, 7])
+    """
+    if num_classes is None:
+        if labels is not None:
+            raise ValueError(
+                "`labels` apply to conditional models (built with `num_classes`) "
+                "and to InfoGAN codes (`num_codes`) only. Received: "
+                f"labels={_short(labels)}"
+            )
+        return None
+    if labels is None:
+        return (np.arange(num_samples) % num_classes).astype("int32")
+    array = np.asarray(
+        ops.convert_to_numpy(labels) if ops.is_tensor(labels) else labels
+    )
+    if array.ndim == 0:
+        array = np.full(num_samples, array)
+    if (
+        array.shape != (num_samples,)
+        or array.dtype.kind not in "iu"
+        or (array.size and (array.min() < 0 or array.max() >= num_classes))
+    ):
+        raise ValueError(
+            f"`labels` must be one integer or {num_samples} integers in "
+            f"[0, {num_classes}). Received: labels={_short(labels)}"
+        )
+    return array.astype("int32")
+
+
+def check_latents(latents, latent_dim: int, name: str, ndim: int):
+    """Latent vectors as a float tensor, checked to be `[..., latent_dim]`.
+
+    Args:
+        latents: an array or tensor.
+        latent_dim: the latent size the last axis must have.
+        name: the argument's name, for the error message.
+        ndim: the number of axes: 1 for one point, 2 for a batch.
+
+    Returns:
+        A float tensor of the latents.
+
+    Raises:
+        ValueError: for a wrong shape, naming `name`.
+
+    Example:
+        >>> tuple(check_latents([[0.0, 1.0]], 2, "latents", ndim=2).shape)
+        (1, 2)
+    """
+    latents = as_float_tensor(latents)
+    if len(latents.shape) != ndim or latents.shape[-1] != latent_dim:
+        expected = "[latent_dim]" if ndim == 1 else "[num_samples, latent_dim]"
+        raise ValueError(
+            f"`{name}` must have shape {expected} with latent_dim={latent_dim}. "
+            f"Received: {name}.shape={tuple(latents.shape)}"
+        )
+    return latents
+
+
+def as_float_tensor(values):
+    """`values` as a float tensor of the default float type."""
+    if ops.is_tensor(values):
+        return ops.cast(values, keras.config.floatx())
+    return ops.convert_to_tensor(np.asarray(values, dtype=keras.config.floatx()))
+
+
+def _short(values):
+    text = repr(values)
+    return text if len(text) <= 60 else text[:57] + "..."
