@@ -5,7 +5,7 @@ from model_checks import assert_config_round_trip
 from model_checks import assert_saved_model_matches
 
 import mnist_arith
-from mnist_arith.metrics import readability
+from mnist_arith.evaluation import readability
 from mnist_arith.models.reader import train_digit_reader
 from mnist_arith.models.text2image import Text2Image
 from mnist_arith.models.text2image import text2image

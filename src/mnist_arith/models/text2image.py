@@ -42,27 +42,24 @@ import keras
 import numpy as np
 from keras import ops
 
+from mnist_arith._validation import check_not_given
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
+from mnist_arith.data.characters import character_dataset
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
-from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.blocks import OneHot
-from mnist_arith.models.reader import character_dataset
+from mnist_arith.models.seq2seq import Text2Text
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.vae import VAE
 from mnist_arith.models.vae import vae
 
 _GENERATE_BATCH = 512
-_VOCABULARIES = {
-    len(COURSE_VOCABULARY): COURSE_VOCABULARY,
-    len(MULTIPLICATION_VOCABULARY): MULTIPLICATION_VOCABULARY,
-}
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
@@ -99,6 +96,9 @@ class Text2Image(keras.Model):
             half the prior's, keeps the handwriting varied but tidy: samples
             far out in the prior are the ones a reader misreads.
         seed: the seed of the model's `keras.random.SeedGenerator`.
+        vocabulary: the characters of queries and answers, in one-hot
+            order; default the text model's own (a `Text2Text` knows it).
+            Needed to draw query strings with another kind of text model.
         **kwargs: `keras.Model` arguments such as `name`.
 
     Examples:
@@ -119,10 +119,12 @@ class Text2Image(keras.Model):
         stochastic: bool = False,
         temperature: float = 0.5,
         seed: int | None = None,
+        vocabulary: str | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         query_shape, answer_shape = _text_model_shapes(text_model)
+        vocabulary = _text_vocabulary(text_model, vocabulary, answer_shape[1])
         latent_dim, num_classes, image_shape = _decoder_shapes(character_decoder)
         if answer_shape[1] != num_classes:
             raise ValueError(
@@ -137,6 +139,7 @@ class Text2Image(keras.Model):
         self.stochastic = stochastic
         self.temperature = temperature
         self.seed = seed
+        self.vocabulary = vocabulary
         self.query_length, self.vocabulary_size = query_shape
         self.answer_length = answer_shape[0]
         self.latent_dim = latent_dim
@@ -250,14 +253,14 @@ class Text2Image(keras.Model):
             queries = [queries]
         array = np.asarray(queries)
         if array.dtype.kind == "U":
-            vocabulary = _VOCABULARIES.get(self.vocabulary_size)
-            if vocabulary is None:
+            if self.vocabulary is None:
                 raise ValueError(
-                    "Query strings need the course vocabulary (13 or 14 "
-                    "characters); give one-hot queries instead. Received: "
-                    f"vocabulary_size={self.vocabulary_size}"
+                    "Query strings need the model's vocabulary, which this model "
+                    "(its text model is not a `Text2Text`) does not know; give "
+                    "one-hot queries, or build it with `vocabulary=`. Received: "
+                    "vocabulary=None"
                 )
-            array = CharacterTable(vocabulary).encode(array)
+            array = CharacterTable(self.vocabulary).encode(array)
         _check_query_shape(array, self.query_length, self.vocabulary_size)
         return array.astype("float32", copy=False)
 
@@ -346,6 +349,7 @@ class Text2Image(keras.Model):
                 "stochastic": self.stochastic,
                 "temperature": self.temperature,
                 "seed": self.seed,
+                "vocabulary": self.vocabulary,
             }
         )
         return config
@@ -362,22 +366,22 @@ class Text2Image(keras.Model):
 def text2image(
     query_length: int = 5,
     answer_length: int = 3,
-    vocabulary_size: int = 13,
+    vocabulary: str = COURSE_VOCABULARY,
     *,
     text_model: keras.Model | None = None,
     character_decoder: keras.Model | VAE | None = None,
-    latent_dim: int = 8,
+    latent_dim: int | None = None,
     stochastic: bool = False,
     temperature: float = 0.5,
-    padding: str = "right",
+    padding: str | None = None,
     learning_rate: float = 1e-3,
     seed: int | None = None,
 ) -> Text2Image:
     """Builds a compiled `Text2Image` from a text model and a character decoder.
 
     Parts not given are built untrained: `text2text(query_length,
-    answer_length, vocabulary_size, padding=padding)` (the default
-    transformer) and the decoder of `vae(num_classes=vocabulary_size,
+    answer_length, vocabulary, padding=padding)` (the default
+    transformer) and the decoder of `vae(num_classes=len(vocabulary),
     latent_dim=latent_dim)`.
     Train the decoder through its VAE on `character_dataset(digits)` and the
     text model with `fit(queries, answers)`, or use `train_text2image`, which
@@ -387,20 +391,21 @@ def text2image(
     Args:
         query_length: characters per query.
         answer_length: characters per answer.
-        vocabulary_size: one-hot depth of queries and answers, and the
-            decoder's number of classes.
+        vocabulary: the characters of queries and answers, in one-hot order;
+            one decoder class per character.
         text_model: a (trained) text model; its shapes must match the three
-            sizes.
+            sizes (and its vocabulary `vocabulary`, for a `Text2Text`).
         character_decoder: a (trained) conditional character decoder, or the
-            conditional `VAE` that holds it; it needs `vocabulary_size`
-            classes.
-        latent_dim: the latent size of a new decoder (ignored when
-            `character_decoder` is given).
+            conditional `VAE` that holds it; it needs one class per
+            character.
+        latent_dim: the latent size of a new decoder (default 8); cannot be
+            given with a `character_decoder`.
         stochastic: whether calls draw random handwriting (see `Text2Image`).
         temperature: the standard deviation of random latents (lower is
             tidier, higher more varied).
         padding: the padding of the answers a new text model learns
-            (`queries.padding`, see `text2text`).
+            (`queries.padding`, see `text2text`; default `"right"`); cannot
+            be given with a `text_model`, which has its own.
         learning_rate: AdamW's learning rate for training the text part.
         seed: the seed of the model's latent samples (and of a new decoder's
             VAE).
@@ -411,8 +416,9 @@ def text2image(
 
     Raises:
         ValueError: for non-positive sizes, a text model of other sizes, a
-            decoder without one class per character, or a non-positive
-            temperature or learning rate.
+            decoder without one class per character, a non-positive
+            temperature or learning rate, or `latent_dim` / `padding` given
+            with the part they would have built.
 
     Examples:
         >>> model = text2image()
@@ -421,31 +427,43 @@ def text2image(
     """
     check_positive_int(query_length, "query_length")
     check_positive_int(answer_length, "answer_length")
-    check_positive_int(vocabulary_size, "vocabulary_size")
-    check_positive_int(latent_dim, "latent_dim")
+    vocabulary_size = CharacterTable(vocabulary).size
     _check_stochastic(stochastic)
     _check_temperature(temperature)
     check_positive_number(learning_rate, "learning_rate")
     if text_model is None:
         text_model = text2text(
-            query_length, answer_length, vocabulary_size, padding=padding
+            query_length,
+            answer_length,
+            vocabulary,
+            padding="right" if padding is None else padding,
         )
     else:
+        check_not_given("padding", padding, "with a text_model (it has its own)")
         _check_text_model_sizes(
             text_model, query_length, answer_length, vocabulary_size
         )
+        _text_vocabulary(text_model, vocabulary, vocabulary_size)
     if character_decoder is None:
+        latent_dim = check_positive_int(
+            8 if latent_dim is None else latent_dim, "latent_dim"
+        )
         character_decoder = vae(
             num_classes=vocabulary_size, latent_dim=latent_dim, seed=seed
         ).decoder
-    elif isinstance(character_decoder, VAE):
-        character_decoder = character_decoder.decoder
+    else:
+        check_not_given(
+            "latent_dim", latent_dim, "with a character_decoder (it has its own)"
+        )
+        if isinstance(character_decoder, VAE):
+            character_decoder = character_decoder.decoder
     model = Text2Image(
         text_model,
         character_decoder,
         stochastic=stochastic,
         temperature=temperature,
         seed=seed,
+        vocabulary=vocabulary,
         name="text2image",
     )
     model.compile(optimizer=keras.optimizers.AdamW(learning_rate, weight_decay=0.01))
@@ -539,13 +557,19 @@ def train_text2image(
         shuffle=True,
         verbose=verbose,
     )
+    if text_model is None:
+        text_model = text2text(
+            queries.query_width,
+            queries.answer_width,
+            table.characters,
+            padding=queries.padding,
+        )
     model = text2image(
         queries.query_width,
         queries.answer_width,
-        table.size,
+        table.characters,
         text_model=text_model,
         character_decoder=character_vae.decoder,
-        padding=queries.padding,
         seed=seed,
     )
     model.fit(
@@ -600,6 +624,25 @@ def _check_text_model_sizes(text_model, query_length, answer_length, vocabulary_
             f"[batch, answer_length, vocabulary_size] = {expected}. "
             f"Received: text_model with shapes {shapes}"
         )
+
+
+def _text_vocabulary(text_model, vocabulary, vocabulary_size):
+    """The vocabulary of a text model: its own for a `Text2Text`, else given."""
+    own = text_model.vocabulary if isinstance(text_model, Text2Text) else None
+    if vocabulary is None:
+        return own
+    vocabulary = CharacterTable(vocabulary).characters
+    if own is not None and own != vocabulary:
+        raise ValueError(
+            f"`vocabulary` must be the text model's own, {own!r}. "
+            f"Received: vocabulary={vocabulary!r}"
+        )
+    if len(vocabulary) != vocabulary_size:
+        raise ValueError(
+            f"`vocabulary` must have one character per one-hot entry of the text "
+            f"model ({vocabulary_size}). Received: vocabulary={vocabulary!r}"
+        )
+    return vocabulary
 
 
 def _decoder_shapes(decoder):
