@@ -215,3 +215,52 @@ def _check_suffixes(suffixes):
             f"('.csv', '.npz'). Received: suffixes={suffixes!r}"
         )
     return tuple(suffix.lower() for suffix in accepted)
+
+
+def save_model(model, path: str | os.PathLike) -> pathlib.Path:
+    """Saves a Keras model to a `.keras` file atomically.
+
+    Keras writes to a temporary `.keras` file in the same folder, which then
+    replaces `path`; if saving fails the temporary file is removed and an
+    existing file at `path` is untouched.
+
+    Args:
+        model: the `keras.Model` to save.
+        path: the file to write, ending with `.keras` (any letter case).
+
+    Returns:
+        The path written, as a `pathlib.Path`.
+
+    Raises:
+        ValueError: for another extension or a folder that cannot be written.
+    """
+    target = check_output_path(path, (".keras",))
+    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp.keras")
+    try:
+        model.save(temporary)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    _sync_folder(target.parent)
+    return target
+
+
+def save_figure(figure, path: str | os.PathLike, **kwargs) -> pathlib.Path:
+    """Saves a matplotlib figure as a PNG file atomically.
+
+    Args:
+        figure: the `matplotlib.figure.Figure` to save.
+        path: the file to write, ending with `.png` (any letter case).
+        **kwargs: `Figure.savefig` options (`dpi`, `bbox_inches`, ...).
+
+    Returns:
+        The path written, as a `pathlib.Path`.
+
+    Raises:
+        ValueError: for another extension or a folder that cannot be written.
+    """
+    target = check_output_path(path, (".png",))
+    with atomic_write(target) as file:
+        figure.savefig(file, format="png", **kwargs)
+    return target

@@ -20,6 +20,11 @@ import pathlib
 import sys
 import time
 
+from mnist_arith._io import atomic_write
+from mnist_arith._io import check_output_path
+from mnist_arith._io import save_figure
+from mnist_arith._io import save_model
+
 SEQUENCE_MODELS = ("text2text", "image2text")
 GENERATIVE_MODELS = ("autoencoder", "vae", "gan")
 MODELS = (*SEQUENCE_MODELS, "text2image", *GENERATIVE_MODELS, "reader")
@@ -249,7 +254,7 @@ def run_queries(arguments: argparse.Namespace) -> None:
     ):
         print(f"{str(query)!r} -> {str(answer)!r}")
     if arguments.output:
-        _save_queries(queries, pathlib.Path(arguments.output))
+        queries.save(arguments.output)
         print(f"saved {len(queries):,} queries to {arguments.output}")
 
 
@@ -272,11 +277,12 @@ def run_images(arguments: argparse.Namespace) -> None:
         glyph_style="2021" if arguments.preset.startswith("2021") else "2023",
     )
     output = pathlib.Path(arguments.output)
-    if output.suffix == ".npy":
-        np.save(output, images)
+    if output.suffix.lower() == ".npy":
+        with atomic_write(output) as file:
+            np.save(file, images)
     else:
         figure = mnist_arith.plot_image_grid(images[..., None], image_width=0.5)
-        figure.savefig(output, dpi=100, bbox_inches="tight")
+        save_figure(figure, output, dpi=100, bbox_inches="tight")
     print(
         f"saved {len(images)} queries {images.shape} from the {digits.source!r} "
         f"{arguments.pool} pool to {output}"
@@ -333,13 +339,13 @@ def run_train(arguments: argparse.Namespace) -> None:
         f"trained {arguments.model} for {len(history.epoch)} epochs in "
         f"{time.perf_counter() - start:.0f} s (backend {keras.backend.backend()})"
     )
-    model.save(arguments.output)
+    save_model(model, arguments.output)
     print(f"saved {arguments.output}")
     if arguments.figure:
         import mnist_arith
 
         figure = mnist_arith.plot_training_curves(history)
-        figure.savefig(arguments.figure, dpi=100, bbox_inches="tight")
+        save_figure(figure, arguments.figure, dpi=100, bbox_inches="tight")
         print(f"saved training curves to {arguments.figure}")
 
 
@@ -367,7 +373,7 @@ def run_evaluate(arguments: argparse.Namespace) -> None:
         )
     digits = mnist_arith.load_digits(arguments.digits)
     if kind == "reader":
-        from mnist_arith.models.reader import character_dataset
+        from mnist_arith.data.characters import character_dataset
 
         images, labels = character_dataset(
             digits, _reader_vocabulary(model), pool="test", seed=arguments.seed + 1000
@@ -411,7 +417,7 @@ def run_sample(arguments: argparse.Namespace) -> None:
             arguments.rows,
             arguments.columns,
             labels=labels,
-            temperature=arguments.temperature or 1.0,
+            temperature=1.0 if arguments.temperature is None else arguments.temperature,
             truncation=arguments.truncation,
             seed=arguments.seed,
         )
@@ -423,7 +429,7 @@ def run_sample(arguments: argparse.Namespace) -> None:
             "sample draws from VAE, GAN and text2image models. "
             f"Received: {_article(kind)} {kind} model from {arguments.model_path}"
         )
-    figure.savefig(arguments.output, dpi=100, bbox_inches="tight")
+    save_figure(figure, arguments.output, dpi=100, bbox_inches="tight")
     print(f"saved {len(images)} samples from the {kind} to {arguments.output}")
 
 
@@ -470,7 +476,7 @@ def run_interpolate(arguments: argparse.Namespace) -> None:
     figure = mnist_arith.plot_interpolation(
         images, value_range=_value_range(kind), image_width=0.5
     )
-    figure.savefig(arguments.output, dpi=100, bbox_inches="tight")
+    save_figure(figure, arguments.output, dpi=100, bbox_inches="tight")
     print(
         f"saved {arguments.paths} {arguments.method} paths of {arguments.steps} "
         f"steps to {arguments.output}"
@@ -547,7 +553,8 @@ def _train_sequence_model(arguments, verbose):
                 f"{', '.join('--' + name.replace('_', '-') for name in options)}"
                 f"{' --reverse' if arguments.reverse else ''}"
             )
-        options["preset"] = "notebook"
+        options["course_model"] = True
+        options["padding"] = train.padding
     else:
         options["padding"] = train.padding
         if arguments.reverse:
@@ -557,7 +564,7 @@ def _train_sequence_model(arguments, verbose):
         if not (arguments.notebook or arguments.no_reader):
             options["character_reader"] = _reader(arguments, digits, arguments.seed)
     factory = getattr(mnist_arith, arguments.model)
-    model = factory(train.query_width, train.answer_width, table.size, **options)
+    model = factory(train.query_width, train.answer_width, table.characters, **options)
     epochs = arguments.epochs or 40
     batch_size = arguments.batch_size or 32
     print(
@@ -690,7 +697,7 @@ def _evaluate_sequence_model(model, kind, arguments):
     report = _held_out_report(model, inputs, test)
     if arguments.figure:
         figure = mnist_arith.plot_error_analysis(report)
-        figure.savefig(arguments.figure, dpi=100, bbox_inches="tight")
+        save_figure(figure, arguments.figure, dpi=100, bbox_inches="tight")
         print(f"saved the error analysis to {arguments.figure}")
 
 
@@ -713,7 +720,9 @@ def _evaluate_text2image(model, reader, digits, arguments):
         ("stochastic", stochastic),
         ("real test-pool digits (reference)", real),
     ):
-        value = mnist_arith.readability(reader, images, test.answers)
+        value = mnist_arith.readability(
+            reader, images, test.answers, _reader_vocabulary(reader)
+        )
         print(f"  readability, {name}: {value:.2%}")
 
 
@@ -818,19 +827,20 @@ def _load_model(path):
 
 
 def _model_kind(model):
-    from mnist_arith.models.autoencoder import Autoencoder
-    from mnist_arith.models.gan import GAN
-    from mnist_arith.models.text2image import Text2Image
-    from mnist_arith.models.vae import VAE
+    import mnist_arith
 
     for kind, cls in (
-        ("text2image", Text2Image),
-        ("vae", VAE),
-        ("gan", GAN),
-        ("autoencoder", Autoencoder),
+        ("text2text", mnist_arith.Text2Text),
+        ("image2text", mnist_arith.Image2Text),
+        ("reader", mnist_arith.DigitReader),
+        ("text2image", mnist_arith.Text2Image),
+        ("vae", mnist_arith.VAE),
+        ("gan", mnist_arith.GAN),
+        ("autoencoder", mnist_arith.Autoencoder),
     ):
         if isinstance(model, cls):
             return kind
+    # A functional model saved by release 0.1.0, before models knew their kind.
     shape = tuple(model.input_shape)
     if model.name.startswith("digit_reader") or shape[1:] == (28, 28, 1):
         return "reader"
@@ -846,9 +856,18 @@ def _infer_preset(model, kind):
 
     answer_width, vocabulary_size = model.output_shape[1:]
     query_width = model.input_shape[1]
+    # Models that know their format are matched on it, padding included.
+    known = isinstance(model, mnist_arith.Text2Text | mnist_arith.Image2Text)
     for preset in PRESETS:
         queries = mnist_arith.make_queries(preset, num_samples=1, seed=0)
-        if (
+        if known and (
+            queries.query_width,
+            queries.answer_width,
+            queries.vocabulary,
+            queries.padding,
+        ) == (model.query_length, model.answer_length, model.vocabulary, model.padding):
+            return preset
+        if not known and (
             queries.query_width,
             queries.answer_width,
             queries.character_table.size,
@@ -872,28 +891,12 @@ def _check_model_fits(model, inputs, preset):
 def _reader_vocabulary(model):
     import mnist_arith
 
+    if isinstance(model, mnist_arith.DigitReader):
+        return model.vocabulary
+    # A reader saved by release 0.1.0 knows only its number of classes.
     if model.output_shape[-1] == len(mnist_arith.MULTIPLICATION_VOCABULARY):
         return mnist_arith.MULTIPLICATION_VOCABULARY
     return mnist_arith.COURSE_VOCABULARY
-
-
-def _save_queries(queries, path):
-    import numpy as np
-
-    if path.suffix == ".npz":
-        np.savez_compressed(
-            path,
-            queries=queries.queries,
-            answers=queries.answers,
-            operands=queries.operands,
-            operators=queries.operators,
-            results=queries.results,
-        )
-        return
-    with open(path, "w", encoding="utf-8") as file:
-        file.write("query,answer\n")
-        for query, answer in zip(queries.queries, queries.answers, strict=True):
-            file.write(f'"{query}","{answer}"\n')
 
 
 def _value_range(kind):
@@ -901,18 +904,12 @@ def _value_range(kind):
 
 
 def _check_suffix(path, suffixes, name, required=False):
+    """Checks an output path before any work: folder, extension, not a folder."""
     if path is None:
         if required:
             raise UsageError(f"{name} is required")
         return
-    suffix = pathlib.Path(path).suffix.lower()
-    if suffix not in suffixes:
-        raise UsageError(
-            f"{name} must end with {' or '.join(suffixes)}. Received: {name} {path}"
-        )
-    parent = pathlib.Path(path).parent
-    if not parent.is_dir():
-        raise UsageError(f"{name}: the folder {parent} does not exist")
+    check_output_path(path, suffixes, name)
 
 
 def _check_count(value, name, minimum=1):
