@@ -5,7 +5,7 @@ Builds the 2023 queries, splits them with a seeded train fraction, and trains
 pool's digits: a `QueryDataset` draws new handwriting for every query in every
 epoch. Every held-out query is then rendered once with the test pool's digits
 (digits no model saw in training) and scored by exact match. The course's
-reference model (`preset="notebook"`: the same convolutional character reader
+reference model (`course_model=True`: the same convolutional character reader
 under the course's LSTM(256) encoder-decoder) can be trained the same number of
 epochs in the same run for comparison.
 
@@ -32,7 +32,7 @@ from machine import print_run_header
 
 import mnist_arith
 
-MODELS = {"ours": {}, "notebook": {"preset": "notebook"}, "reader": {}}
+MODELS = {"ours": {}, "notebook": {"course_model": True}, "reader": {}}
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--train-fraction", type=float, default=0.5)
@@ -87,7 +87,7 @@ for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
     settings = {"character_reader": reader} if name == "reader" else MODELS[name]
     model = mnist_arith.image2text(
-        queries.query_width, queries.answer_width, table.size, **settings
+        queries.query_width, queries.answer_width, table.characters, **settings
     )
     dataset = mnist_arith.QueryDataset(
         train,

@@ -2,7 +2,7 @@
 
 Builds a course task's queries, splits them with a seeded train fraction, trains
 `mnist_arith.text2text()` (the default transformer with digit places) and the
-course's reference model (`preset="notebook"`) for the same number of epochs on
+course's reference model (`course_model=True`) for the same number of epochs on
 the training split only, and scores both on every held-out query. Optional extra
 models isolate the ideas (`places-off`: the default without `DigitPlaces`;
 `written-order`: the default decoding answers in the order they are written
@@ -38,7 +38,7 @@ TASKS = {
 }
 MODELS = {
     "ours": {},
-    "notebook": {"preset": "notebook"},
+    "notebook": {"course_model": True},
     "places-off": {"digit_places": False},
     "written-order": {"padding": "left"},
     "lstm": {"cell": "lstm"},
@@ -99,7 +99,7 @@ for fraction in fractions:
         model = mnist_arith.text2text(
             queries.query_width,
             queries.answer_width,
-            table.size,
+            table.characters,
             **{"padding": queries.padding, **MODELS[name]},
         )
         start = time.perf_counter()

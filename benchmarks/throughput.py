@@ -7,18 +7,18 @@ steps after a warm-up (the warm-up holds tracing and compilation). A few
 distinct batches are cycled over epochs; after the warm-up, steps are timed
 until `--seconds` have passed (within `--min-steps` and `--max-steps`). Every
 rate is also given relative to the course's reference model
-(`text2text(7, 4, 13, preset="notebook")`), which is always measured in the
+(`text2text(7, 4, course_model=True)`), which is always measured in the
 same process. The models:
 
-- `text2text`: `text2text(7, 4, 13, padding="left")`, the default transformer
+- `text2text`: `text2text(7, 4, padding="left")`, the default transformer
   (the 2021 format's answers are padded on the left).
-- `notebook`: `text2text(7, 4, 13, preset="notebook")`, the course's LSTM(256).
-- `image2text`: `image2text(7, 4, 13, padding="left")` on rendered float32 query
+- `notebook`: `text2text(7, 4, course_model=True)`, the course's LSTM(256).
+- `image2text`: `image2text(7, 4, padding="left")` on rendered float32 query
   images.
 - `vae`: `vae()` (28x28x1 digits, latent 16).
 - `gan`: `gan()` (28x28x1 digits, one discriminator and one generator update
   per batch).
-- `text2image`: `text2image(7, 4, 13, padding="left").fit(queries, answers)`,
+- `text2image`: `text2image(7, 4, padding="left").fit(queries, answers)`,
   which trains its text part (a default `text2text`) through the `Text2Image`
   wrapper.
 
@@ -139,11 +139,11 @@ def build(name):
     """The model and its `fit` data `(x, y)`."""
     queries, x_text, y_text = text_data()
     if name == "notebook":
-        return mnist_arith.text2text(7, 4, 13, preset="notebook"), x_text, y_text
+        return mnist_arith.text2text(7, 4, course_model=True), x_text, y_text
     if name == "text2text":
-        return mnist_arith.text2text(7, 4, 13, padding="left"), x_text, y_text
+        return mnist_arith.text2text(7, 4, padding="left"), x_text, y_text
     if name == "text2image":
-        model = mnist_arith.text2image(7, 4, 13, padding="left", seed=args.seed)
+        model = mnist_arith.text2image(7, 4, padding="left", seed=args.seed)
         return model, x_text, y_text
     if name == "image2text":
         images = mnist_arith.render_query_images(
@@ -153,7 +153,7 @@ def build(name):
             channel_axis=True,
             glyph_style="2021",
         )
-        return mnist_arith.image2text(7, 4, 13, padding="left"), images, y_text
+        return mnist_arith.image2text(7, 4, padding="left"), images, y_text
     if name == "vae":
         return mnist_arith.vae(seed=args.seed), digit_images(), None
     return mnist_arith.gan(seed=args.seed), 2 * digit_images() - 1, None

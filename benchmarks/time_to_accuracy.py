@@ -2,10 +2,10 @@
 
 Two tasks:
 
-- `three-digit` (default): `text2text(7, 4, 13)` on the 2021/22 three-digit
+- `three-digit` (default): `text2text(7, 4)` on the 2021/22 three-digit
   queries (`make_queries("2021-three-digit")`, 2,000,000), trained on a seeded
   5% split (100,000 queries), target 99% exact match on the other 95%.
-- `2023-images`: `image2text(5, 3, 13)` on the 2023 queries given as images,
+- `2023-images`: `image2text(5, 3)` on the 2023 queries given as images,
   trained on a seeded 50% split through `QueryDataset(inputs="image")` (new
   handwriting from the training digit pool every epoch), target 97% exact
   match on the held-out queries rendered once from the test pool's digits.
@@ -17,7 +17,7 @@ answers every held-out query, which confirms (or not) the subsample's figure.
 "Train s" sums the time spent in `fit` only (compilation included, as a user
 waits for it); "wall s" also counts the per-epoch evaluations. With
 `--models ours,notebook` the course's reference model
-(`preset="notebook"`) is measured the same way in the same run.
+(`course_model=True`) is measured the same way in the same run.
 
 This is a GPU benchmark: on a CPU the three-digit task takes hours.
 
@@ -56,7 +56,7 @@ TASKS = {
         "max_epochs": 100,
     },
 }
-MODELS = {"ours": {}, "notebook": {"preset": "notebook"}}
+MODELS = {"ours": {}, "notebook": {"course_model": True}}
 PREDICT_CHUNK = 65_536
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -121,7 +121,7 @@ def train_to_target(name):
     model = factory(
         queries.query_width,
         queries.answer_width,
-        table.size,
+        table.characters,
         **{"padding": queries.padding, **MODELS[name]},
     )
     train_seconds = 0.0

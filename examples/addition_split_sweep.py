@@ -66,7 +66,7 @@ We compare two models built by `text2text`:
 - `text2text()`, the library's default: a small transformer that embeds every
   character together with its place value (units, tens, hundreds) and the
   operand it belongs to;
-- `text2text(preset="notebook")`, the course's reference model:
+- `text2text(course_model=True)`, the course's reference model:
   `LSTM(256)` -> `RepeatVector` -> `LSTM(256)` -> softmax.
 
 Both are compiled with two metrics: `exact_match` (every character of the
@@ -75,11 +75,11 @@ answer right) and `character_accuracy` (the course's per-character accuracy).
 
 queries = mnist_arith.make_queries("2023")
 table = queries.character_table
-sizes = (queries.query_width, queries.answer_width, table.size)
+sizes = (queries.query_width, queries.answer_width, table.characters)
 tiny = {"units": 32, "encoder_layers": 1, "decoder_layers": 1}
 models = {
     "text2text": tiny if args.quick else {},
-    "notebook": {"preset": "notebook"},
+    "notebook": {"course_model": True},
 }
 print(f"{len(queries)} queries, e.g. {queries.queries[[8, 205]].tolist()}")
 

@@ -129,7 +129,7 @@ options = {"units": 32, "encoder_layers": 1, "decoder_layers": 1}
 model = mnist_arith.image2text(
     queries.query_width,
     queries.answer_width,
-    table.size,
+    table.characters,
     character_reader=reader,
     **(options if args.quick else {}),
 )

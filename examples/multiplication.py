@@ -89,7 +89,7 @@ keras.utils.set_random_seed(args.seed)
 model = mnist_arith.text2text(
     queries.query_width,
     queries.answer_width,
-    table.size,
+    table.characters,
     units=units,
     encoder_layers=layers,
     decoder_layers=layers,
