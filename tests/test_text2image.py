@@ -73,6 +73,7 @@ def test_builds_with_defaults():
     assert model.text_model.name == "text2text"
     assert (model.query_length, model.answer_length) == (5, 3)
     assert (model.vocabulary_size, model.latent_dim) == (13, 8)
+    assert model.vocabulary == mnist_arith.COURSE_VOCABULARY
     assert model.image_shape == (28, 28, 1)
     assert model.stochastic is False and model.temperature == 0.5
     assert model.loss == "categorical_crossentropy"
@@ -217,7 +218,7 @@ def test_train_text2image_trains_both_parts(digits):
     [
         ({"query_length": 0}, "Received: query_length=0"),
         ({"answer_length": -1}, "Received: answer_length=-1"),
-        ({"vocabulary_size": 0}, "Received: vocabulary_size=0"),
+        ({"vocabulary": ""}, "Received: characters=''"),
         ({"latent_dim": 0}, "Received: latent_dim=0"),
         ({"learning_rate": 0}, "Received: learning_rate=0"),
         ({"temperature": -1.0}, "Received: temperature=-1.0"),
@@ -237,7 +238,7 @@ def test_mismatched_parts_are_rejected():
     with pytest.raises(ValueError, match="Received: vocabulary_size=13"):
         Text2Image(small_text_model(), small_decoder(num_classes=14))
     with pytest.raises(ValueError, match=r"must map.*Received: text_model"):
-        text2image(7, 4, 13, text_model=small_text_model())
+        text2image(7, 4, text_model=small_text_model())
     unconditional = vae(latent_dim=2, filters=4).decoder
     with pytest.raises(ValueError, match=r"conditional decoder.*1 inputs"):
         Text2Image(small_text_model(), unconditional)
@@ -246,7 +247,9 @@ def test_mismatched_parts_are_rejected():
 
 
 def test_bad_queries_and_arguments(data):
-    model = Text2Image(copying_text_model(), small_decoder())
+    model = Text2Image(
+        copying_text_model(), small_decoder(), vocabulary=mnist_arith.COURSE_VOCABULARY
+    )
     with pytest.raises(ValueError, match=r"Received: queries.shape=\(2, 4, 13\)"):
         model(np.zeros((2, 4, 13), "float32"))
     with pytest.raises(ValueError, match=r"Received: queries.shape=\(5, 13\)"):
