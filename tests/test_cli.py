@@ -149,7 +149,7 @@ def test_images_saves_a_png(tmp_path, small_digits):
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        (["train", "text2text", "--output", "model.h5"], "--output must end with"),
+        (["train", "text2text", "--output", "model.h5"], "`--output` to end with"),
         (["train", "vae", "--output", "m.keras", "--epochs", "0"], "--epochs must"),
         (
             ["train", "autoencoder", "--conditional", "--output", "m.keras"],
@@ -203,8 +203,8 @@ def test_images_saves_a_png(tmp_path, small_digits):
             "--large applies to gan. Received: vae",
         ),
         (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
-        (["queries", "2023", "--output", "q.txt"], "--output must end with .csv"),
-        (["images", "2023", "--output", "missing/images.png"], "does not exist"),
+        (["queries", "2023", "--output", "q.txt"], "`--output` to end with one of ('.csv', '.npz')"),
+        (["images", "2023", "--output", "missing/images.png"], "existing folder"),
         (["evaluate", "missing.keras"], "No such model file: missing.keras"),
         (["sample", "missing.keras", "--output", "grid.png"], "No such model"),
     ],

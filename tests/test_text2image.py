@@ -150,7 +150,9 @@ def test_stochastic_mode_differs_and_reproduces_with_a_seed(trained, data):
 
 def test_decoded_classes_follow_the_text_prediction():
     decoder = small_decoder()
-    model = Text2Image(copying_text_model(), decoder)
+    model = Text2Image(
+        copying_text_model(), decoder, vocabulary=mnist_arith.COURSE_VOCABULARY
+    )
     images = model.generate(["12+3 ", "12+45", "45-6 ", "1 1  "])
     same, also_same, other, repeated = images
     np.testing.assert_array_equal(same, also_same)
