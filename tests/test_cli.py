@@ -203,7 +203,10 @@ def test_images_saves_a_png(tmp_path, small_digits):
             "--large applies to gan. Received: vae",
         ),
         (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
-        (["queries", "2023", "--output", "q.txt"], "`--output` to end with one of ('.csv', '.npz')"),
+        (
+            ["queries", "2023", "--output", "q.txt"],
+            "`--output` to end with one of ('.csv', '.npz')",
+        ),
         (["images", "2023", "--output", "missing/images.png"], "existing folder"),
         (["evaluate", "missing.keras"], "No such model file: missing.keras"),
         (["sample", "missing.keras", "--output", "grid.png"], "No such model"),
