@@ -140,8 +140,10 @@ def check_image_shape(value, name: str) -> tuple[int, int, int]:
         shape = tuple(value)
     except TypeError:
         shape = None
-    if shape is None or len(shape) != 3 or not all(
-        is_integer(size) and size >= 1 for size in shape
+    if (
+        shape is None
+        or len(shape) != 3
+        or not all(is_integer(size) and size >= 1 for size in shape)
     ):
         fail(name, "(height, width, channels) of positive integers", value)
     return tuple(int(size) for size in shape)

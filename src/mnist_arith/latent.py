@@ -9,7 +9,6 @@ everything from its interface: `latent_dim`, `num_classes` and `num_codes`,
 `encode` and `decode`. Conditional models also take labels.
 """
 
-
 import keras
 import numpy as np
 from keras import ops
@@ -23,8 +22,6 @@ from mnist_arith.models.sampling import sample_prior
 
 METHODS = ("linear", "slerp")
 """The interpolation methods of `interpolate_latents`."""
-
-
 
 
 def interpolate_latents(points, num_steps: int = 10, *, method: str = "linear"):
@@ -321,8 +318,6 @@ def decode_latents(model, latents, labels=None):
     return _generative_model(model).decode(latents, labels)
 
 
-
-
 def _slerp(starts, ends, fractions, linear):
     epsilon = 1e-7
     start_norms = ops.sqrt(ops.sum(starts**2, axis=-1, keepdims=True))
@@ -354,9 +349,3 @@ def _generative_model(model):
             f"type {type(model).__name__}"
         )
     return model
-
-
-
-
-
-
