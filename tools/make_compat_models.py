@@ -22,7 +22,6 @@ import mnist_arith as ma
 
 def build_models(digits):
     """(name, model, inputs, fit data) of every kind, each small."""
-    rng = np.random.default_rng(0)
     queries = ma.make_queries("2023")[:64]
     one_hot = queries.character_table.encode(queries.queries)
     answers = queries.character_table.encode(queries.answers)
