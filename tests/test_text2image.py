@@ -9,7 +9,7 @@ from mnist_arith.evaluation import readability
 from mnist_arith.models.reader import train_digit_reader
 from mnist_arith.models.text2image import Text2Image
 from mnist_arith.models.text2image import text2image
-from mnist_arith.models.text2image import train_text2image
+from mnist_arith.models.text2image_training import train_text2image
 from mnist_arith.models.vae import vae
 
 TABLE = mnist_arith.CharacterTable()

@@ -42,6 +42,7 @@ from mnist_arith.models.blocks import conv_net
 from mnist_arith.models.blocks import deconv_net
 from mnist_arith.models.gan import GAN
 from mnist_arith.models.gan import gan
+from mnist_arith.models.generative import GenerativeModel
 from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.reader import DigitReader
@@ -55,7 +56,7 @@ from mnist_arith.models.seq2seq import image2text
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.text2image import Text2Image
 from mnist_arith.models.text2image import text2image
-from mnist_arith.models.text2image import train_text2image
+from mnist_arith.models.text2image_training import train_text2image
 from mnist_arith.models.vae import VAE
 from mnist_arith.models.vae import Sampling
 from mnist_arith.models.vae import vae
@@ -83,6 +84,7 @@ __all__ = [
     "Digits",
     "ErrorAnalysis",
     "ExactMatch",
+    "GenerativeModel",
     "Image2Text",
     "LeftAlign",
     "Queries",

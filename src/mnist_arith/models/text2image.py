@@ -45,21 +45,21 @@ from keras import ops
 from mnist_arith._validation import check_not_given
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
-from mnist_arith.data.characters import character_dataset
-from mnist_arith.data.digits import Digits
-from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
-from mnist_arith.models.blocks import OneHot
+from mnist_arith.models.generative import OneHot
+from mnist_arith.models.generative import deserialize_sub_models
+from mnist_arith.models.generative import serialize_sub_models
 from mnist_arith.models.seq2seq import Text2Text
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.vae import VAE
 from mnist_arith.models.vae import vae
 
 _GENERATE_BATCH = 512
+_PARTS = ("text_model", "character_decoder")
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
@@ -342,10 +342,10 @@ class Text2Image(keras.Model):
     def get_config(self):
         """The model's arguments, with both sub-models serialized."""
         config = super().get_config()
+        # The model trains its parts itself: their compile settings stay out.
+        config.update(serialize_sub_models(self, _PARTS, compile_config=False))
         config.update(
             {
-                "text_model": _serialize_part(self.text_model),
-                "character_decoder": _serialize_part(self.character_decoder),
                 "stochastic": self.stochastic,
                 "temperature": self.temperature,
                 "seed": self.seed,
@@ -357,10 +357,7 @@ class Text2Image(keras.Model):
     @classmethod
     def from_config(cls, config):
         """Rebuilds the model from `get_config()`."""
-        config = dict(config)
-        for name in ("text_model", "character_decoder"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
+        return cls(**deserialize_sub_models(config, _PARTS))
 
 
 def text2image(
@@ -440,9 +437,7 @@ def text2image(
         )
     else:
         check_not_given("padding", padding, "with a text_model (it has its own)")
-        _check_text_model_sizes(
-            text_model, query_length, answer_length, vocabulary_size
-        )
+        check_text_model_sizes(text_model, query_length, answer_length, vocabulary_size)
         _text_vocabulary(text_model, vocabulary, vocabulary_size)
     if character_decoder is None:
         latent_dim = check_positive_int(
@@ -470,131 +465,6 @@ def text2image(
     return model
 
 
-def train_text2image(
-    queries: Queries,
-    digits: Digits | None = None,
-    *,
-    text_model: keras.Model | None = None,
-    text_epochs: int = 30,
-    decoder_epochs: int = 15,
-    batch_size: int = 32,
-    seed: int = 0,
-    verbose: int = 0,
-) -> Text2Image:
-    """Trains both parts of a `Text2Image` and assembles it.
-
-    The character decoder is the decoder of `vae(num_classes=...)`, one class
-    per vocabulary character, trained with batches of 64 on
-    `character_dataset(digits)`: the training pool's digits, operator glyphs
-    and blanks. The text model (default `text2text()` of the queries' sizes)
-    is trained through the assembled model's `fit` on the queries one-hot
-    encoded with `queries.character_table`. Pass only training queries: the
-    model learns exactly what it is given.
-
-    Args:
-        queries: the training queries and their answers.
-        digits: the digit pools; default `load_digits()`.
-        text_model: the text model to train, of the queries' sizes; default
-            a new `text2text()` for `queries.padding`.
-        text_epochs: epochs of the text model.
-        decoder_epochs: epochs of the character VAE.
-        batch_size: queries per step of the text model.
-        seed: the seed of the weights, shuffling, glyphs and latent samples.
-        verbose: Keras' verbosity during `fit`.
-
-    Returns:
-        The trained `Text2Image` (deterministic by default); its `history`
-        holds the text model's training history.
-
-    Raises:
-        ValueError: for non-positive epochs or batch size, or a text model of
-            other sizes than the queries.
-
-    Examples:
-        A smoke run on 32 queries and 100 digits (train for real with the
-        defaults, on all the training queries and digits):
-
-        >>> from mnist_arith import Digits
-        >>> from mnist_arith import load_digits
-        >>> from mnist_arith import make_queries
-        >>> from mnist_arith.models.seq2seq import text2text
-        >>> embedded = load_digits("embedded")
-        >>> digits = Digits.from_arrays(
-        ...     embedded.train_images[::40], embedded.train_labels[::40]
-        ... )
-        >>> queries = make_queries("2023")[:32]
-        >>> model = train_text2image(
-        ...     queries,
-        ...     digits,
-        ...     text_model=text2text(units=8, encoder_layers=1, decoder_layers=1),
-        ...     text_epochs=1,
-        ...     decoder_epochs=1,
-        ... )
-        >>> model.generate(queries[:2]).shape
-        (2, 3, 28, 28, 1)
-    """
-    check_positive_int(text_epochs, "text_epochs")
-    check_positive_int(decoder_epochs, "decoder_epochs")
-    check_positive_int(batch_size, "batch_size")
-    if not isinstance(queries, Queries):
-        raise ValueError(
-            "`queries` must be a `Queries` (see `make_queries`). "
-            f"Received: queries of type {type(queries).__name__}"
-        )
-    table = queries.character_table
-    if text_model is not None:
-        _check_text_model_sizes(
-            text_model, queries.query_width, queries.answer_width, table.size
-        )
-    digits = load_digits() if digits is None else digits
-    keras.utils.set_random_seed(seed)
-    images, labels = character_dataset(digits, table.characters, seed=seed)
-    character_vae = vae(num_classes=table.size, latent_dim=8, seed=seed)
-    character_vae.fit(
-        [images, labels],
-        batch_size=64,
-        epochs=decoder_epochs,
-        shuffle=True,
-        verbose=verbose,
-    )
-    if text_model is None:
-        text_model = text2text(
-            queries.query_width,
-            queries.answer_width,
-            table.characters,
-            padding=queries.padding,
-        )
-    model = text2image(
-        queries.query_width,
-        queries.answer_width,
-        table.characters,
-        text_model=text_model,
-        character_decoder=character_vae.decoder,
-        seed=seed,
-    )
-    model.fit(
-        table.encode(queries.queries),
-        table.encode(queries.answers),
-        batch_size=batch_size,
-        epochs=text_epochs,
-        shuffle=True,
-        verbose=verbose,
-    )
-    return model
-
-
-def _serialize_part(model):
-    """A sub-model's config without its own compile settings.
-
-    The `Text2Image` trains the parts itself; a nested model restored with its
-    own compile settings gets a built optimizer that a `.keras` file saved
-    before that optimizer trained has no variables for, and loading fails.
-    """
-    config = keras.saving.serialize_keras_object(model)
-    config.pop("compile_config", None)
-    return config
-
-
 def _text_model_shapes(text_model):
     """`((query_length, vocabulary), (answer_length, vocabulary))` of a model."""
     shapes = None
@@ -615,7 +485,8 @@ def _text_model_shapes(text_model):
     return shapes
 
 
-def _check_text_model_sizes(text_model, query_length, answer_length, vocabulary_size):
+def check_text_model_sizes(text_model, query_length, answer_length, vocabulary_size):
+    """Raises `ValueError` unless `text_model` has the given sizes."""
     shapes = _text_model_shapes(text_model)
     expected = ((query_length, vocabulary_size), (answer_length, vocabulary_size))
     if shapes != expected:
