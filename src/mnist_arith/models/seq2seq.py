@@ -45,6 +45,10 @@ _ARCHITECTURE_DEFAULTS = {
 }
 
 
+# The architecture arguments both sequence models take, as given.
+_ARCH = ("padding", *_ARCHITECTURE_DEFAULTS)
+
+
 class _SequenceModel(keras.Model):
     """What `Text2Text` and `Image2Text` share: sizes, checks and config."""
 
@@ -200,18 +204,9 @@ class Text2Text(_SequenceModel):
         dropout: float = 0.1,
         **kwargs,
     ):
+        given = {name: value for name, value in locals().items() if name in _ARCH}
         query_length = check_positive_int(query_length, "query_length")
         answer_length = check_positive_int(answer_length, "answer_length")
-        given = {
-            "cell": cell,
-            "units": units,
-            "encoder_layers": encoder_layers,
-            "decoder_layers": decoder_layers,
-            "feed_forward": feed_forward,
-            "reverse_queries": reverse_queries,
-            "padding": padding,
-            "dropout": dropout,
-        }
         table, arch = self._check_architecture(vocabulary, course_model, given)
         digit_places = check_bool(digit_places, "digit_places")
         if course_model:
@@ -311,18 +306,9 @@ class Image2Text(_SequenceModel):
         character_reader: keras.Model | dict | None = None,
         **kwargs,
     ):
+        given = {name: value for name, value in locals().items() if name in _ARCH}
         query_length = check_positive_int(query_length, "query_length")
         answer_length = check_positive_int(answer_length, "answer_length")
-        given = {
-            "cell": cell,
-            "units": units,
-            "encoder_layers": encoder_layers,
-            "decoder_layers": decoder_layers,
-            "feed_forward": feed_forward,
-            "reverse_queries": reverse_queries,
-            "padding": padding,
-            "dropout": dropout,
-        }
         table, arch = self._check_architecture(vocabulary, course_model, given)
         if isinstance(character_reader, dict):  # From a saved config.
             character_reader = keras.saving.deserialize_keras_object(character_reader)
@@ -379,17 +365,8 @@ def text2text(
     answer_length: int = 3,
     vocabulary: str = COURSE_VOCABULARY,
     *,
-    course_model: bool = False,
-    cell: str = "transformer",
-    units: int | None = None,
-    encoder_layers: int = 2,
-    decoder_layers: int = 2,
-    feed_forward: str = "gelu",
-    digit_places: bool = True,
-    reverse_queries: bool = False,
-    padding: str = "right",
-    dropout: float = 0.1,
     learning_rate: float = 1e-3,
+    **kwargs,
 ) -> Text2Text:
     """Builds a compiled `Text2Text`: the default answers unseen queries best.
 
@@ -403,19 +380,11 @@ def text2text(
         query_length: characters per query (5 for the 2023 format, 7 for 2021).
         answer_length: characters per answer.
         vocabulary: the characters, in one-hot order (`queries.vocabulary`).
-        course_model: build the course's reference model instead.
-        cell: `"transformer"`, `"lstm"` or `"gru"`.
-        units: the model width (default 64 for the transformer, 256 for
-            recurrent cells).
-        encoder_layers: stacked encoder layers.
-        decoder_layers: stacked decoder layers.
-        feed_forward: `"gelu"` or `"gated"` (GEGLU).
-        digit_places: whether to embed every character's place value.
-        reverse_queries: whether the model reads queries reversed.
-        padding: `"right"` (2023 answers) or `"left"` (2021), as
-            `queries.padding`.
-        dropout: dropout rate inside the encoder and decoder.
         learning_rate: the optimizer's learning rate.
+        **kwargs: the architecture arguments of `Text2Text`: `course_model`,
+            `cell`, `units`, `encoder_layers`, `decoder_layers`,
+            `feed_forward`, `digit_places`, `reverse_queries`, `padding`,
+            `dropout`.
 
     Returns:
         A compiled `Text2Text` taking `[batch, query_length, len(vocabulary)]`
@@ -423,20 +392,17 @@ def text2text(
 
     Raises:
         ValueError: as `Text2Text`, or for a non-positive learning rate.
+        TypeError: for an argument `Text2Text` does not take.
 
     Examples:
         >>> model = text2text(5, 3, units=32)
         >>> model.output_shape
         (None, 3, 13)
+        >>> text2text(course_model=True).count_params()
+        805133
     """
     learning_rate = check_positive_number(learning_rate, "learning_rate")
-    model = Text2Text(
-        query_length, answer_length, vocabulary, course_model=course_model,
-        cell=cell, units=units, encoder_layers=encoder_layers,
-        decoder_layers=decoder_layers, feed_forward=feed_forward,
-        digit_places=digit_places, reverse_queries=reverse_queries,
-        padding=padding, dropout=dropout,
-    )  # fmt: skip
+    model = Text2Text(query_length, answer_length, vocabulary, **kwargs)
     return compile_sequence_model(model, learning_rate)
 
 
@@ -445,18 +411,8 @@ def image2text(
     answer_length: int = 3,
     vocabulary: str = COURSE_VOCABULARY,
     *,
-    course_model: bool = False,
-    cell: str = "transformer",
-    units: int | None = None,
-    encoder_layers: int = 2,
-    decoder_layers: int = 2,
-    feed_forward: str = "gelu",
-    reverse_queries: bool = False,
-    padding: str = "right",
-    dropout: float = 0.1,
-    filters: int | None = None,
-    character_reader: keras.Model | None = None,
     learning_rate: float = 1e-3,
+    **kwargs,
 ) -> Image2Text:
     """Builds a compiled `Image2Text`, compiled as `text2text`'s models are.
 
@@ -464,22 +420,11 @@ def image2text(
         query_length: character images per query.
         answer_length: characters per answer.
         vocabulary: the characters of the answers, in one-hot order.
-        course_model: the course's LSTM(256) encoder-decoder on top of the
-            convolutional character network.
-        cell: `"transformer"`, `"lstm"` or `"gru"`.
-        units: the model width (default 64 for the transformer, 256 for
-            recurrent cells).
-        encoder_layers: stacked encoder layers.
-        decoder_layers: stacked decoder layers.
-        feed_forward: `"gelu"` or `"gated"` (GEGLU).
-        reverse_queries: whether the model reads the query reversed.
-        padding: `"right"` (2023 answers) or `"left"` (2021).
-        dropout: dropout rate inside the encoder and decoder.
-        filters: filters of the built-in character network (default 32);
-            not with a `character_reader`.
-        character_reader: a trained `DigitReader` to read the characters
-            with; the model keeps a frozen copy.
         learning_rate: the optimizer's learning rate.
+        **kwargs: the arguments of `Image2Text`: `course_model`, `cell`,
+            `units`, `encoder_layers`, `decoder_layers`, `feed_forward`,
+            `reverse_queries`, `padding`, `dropout`, `filters`,
+            `character_reader`.
 
     Returns:
         A compiled `Image2Text` taking `[batch, query_length, 28, 28, 1]`
@@ -487,6 +432,7 @@ def image2text(
 
     Raises:
         ValueError: as `Image2Text`, or for a non-positive learning rate.
+        TypeError: for an argument `Image2Text` does not take.
 
     Examples:
         >>> model = image2text(5, 3, units=32, filters=8)
@@ -494,13 +440,7 @@ def image2text(
         ((None, 5, 28, 28, 1), (None, 3, 13))
     """
     learning_rate = check_positive_number(learning_rate, "learning_rate")
-    model = Image2Text(
-        query_length, answer_length, vocabulary, course_model=course_model,
-        cell=cell, units=units, encoder_layers=encoder_layers,
-        decoder_layers=decoder_layers, feed_forward=feed_forward,
-        reverse_queries=reverse_queries, padding=padding, dropout=dropout,
-        filters=filters, character_reader=character_reader,
-    )  # fmt: skip
+    model = Image2Text(query_length, answer_length, vocabulary, **kwargs)
     return compile_sequence_model(model, learning_rate)
 
 
