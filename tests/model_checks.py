@@ -76,3 +76,71 @@ def run_model_saving_test(model, inputs, tmp_path, atol=1e-5):
             loaded.generate(2, seed=3), model.generate(2, seed=3), atol=atol
         )
     return loaded
+
+
+def run_layer_test(
+    layer_class,
+    init_kwargs,
+    input_data,
+    expected_output_shape,
+    *,
+    deterministic=True,
+    trains=True,
+    tmp_path=None,
+):
+    """Every custom layer's checks, as KerasHub's `run_layer_test` does them.
+
+    1. The layer built from `init_kwargs` maps `input_data` to
+       `expected_output_shape` (a tuple, or a list of tuples for several
+       outputs), and its `compute_output_shape`, where it has one, agrees.
+    2. `from_config(get_config())` rebuilds it with the same config.
+    3. With `trains`, a model of the layer followed by a dense layer takes a
+       training step with a finite loss (gradients flow through the layer).
+    4. With `tmp_path`, a model of the layer saved to `.keras` and loaded
+       gives the same outputs (`deterministic` layers only; random layers are
+       checked for shape).
+
+    Returns:
+        The layer, for further checks.
+    """
+    layer = layer_class(**init_kwargs)
+    outputs = layer(input_data)
+    shapes = [tuple(output.shape) for output in keras.tree.flatten(outputs)]
+    expected = (
+        expected_output_shape
+        if isinstance(expected_output_shape, list)
+        else [expected_output_shape]
+    )
+    assert shapes == [tuple(shape) for shape in expected]
+    config = layer.get_config()
+    clone = layer_class.from_config(copy.deepcopy(config))
+    assert clone.get_config() == config
+    inputs = [
+        keras.Input(tuple(array.shape[1:]), dtype=str(np.asarray(array).dtype))
+        for array in keras.tree.flatten(input_data)
+    ]
+    structured = inputs if isinstance(input_data, list | tuple) else inputs[0]
+    model = keras.Model(structured, layer_class(**init_kwargs)(structured))
+    if trains:
+        flat = keras.layers.Flatten()(keras.tree.flatten(model.outputs)[0])
+        trainable = keras.Model(structured, keras.layers.Dense(1)(flat))
+        trainable.compile(optimizer="sgd", loss="mse")
+        target = np.zeros((len(keras.tree.flatten(input_data)[0]), 1), "float32")
+        history = trainable.fit(input_data, target, epochs=1, verbose=0)
+        assert np.isfinite(history.history["loss"]).all()
+    if tmp_path is not None:
+        path = tmp_path / f"{layer_class.__name__}.keras"
+        model.save(path)
+        loaded = keras.saving.load_model(path)
+        before = keras.tree.flatten(model(input_data, training=False))
+        after = keras.tree.flatten(loaded(input_data, training=False))
+        for old, new in zip(before, after, strict=True):
+            if deterministic:
+                np.testing.assert_allclose(
+                    keras.ops.convert_to_numpy(new),
+                    keras.ops.convert_to_numpy(old),
+                    atol=1e-6,
+                )
+            else:
+                assert tuple(new.shape) == tuple(old.shape)
+    return layer
