@@ -1,4 +1,10 @@
-"""Arithmetic queries and their answers, built with NumPy and no Python loop."""
+"""Arithmetic queries and their answers, built with NumPy and no Python loop.
+
+Longer than most modules (about 560 lines), on purpose: `Queries` checks its
+arrays with the same operator, width and result rules that `make_queries`
+builds them by, and the size estimates that refuse a huge request before any
+enumeration need those rules too; split apart, the rules would be repeated.
+"""
 
 import dataclasses
 import math
