@@ -168,3 +168,41 @@ def check_not_given(name: str, value, reason: str, default=None) -> None:
     """
     if value is not default and value != default:
         raise ValueError(f"`{name}` cannot be set {reason}. Received: {name}={value!r}")
+
+
+def check_finite_array(value, name: str, dtype="float64") -> np.ndarray:
+    """Checks an array of finite real numbers; returns it as a NumPy array.
+
+    Args:
+        value: an array-like (lists, NumPy arrays, CPU tensors).
+        name: the argument's name, for the message.
+        dtype: the dtype of the returned array.
+
+    Returns:
+        `value` as a NumPy array of `dtype`.
+
+    Raises:
+        ValueError: for values that are not numbers, or for NaN or infinity,
+            naming the first offending entry:
+            `Received: images[0, 3, 4]=nan`.
+    """
+    try:
+        array = np.asarray(value)
+        numeric = array.dtype.kind in "biuf"
+        array = array.astype(dtype, copy=False) if numeric else array
+    except (TypeError, ValueError):
+        numeric = False
+    if not numeric:
+        raise ValueError(
+            f"Expected `{name}` to be an array of numbers. "
+            f"Received: {name} of type {type(value).__name__}"
+        )
+    finite = np.isfinite(array)
+    if not finite.all():
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        position = ", ".join(str(i) for i in index)
+        raise ValueError(
+            f"Expected `{name}` to hold finite numbers (no NaN or infinity). "
+            f"Received: {name}[{position}]={array[index].item()!r}"
+        )
+    return array

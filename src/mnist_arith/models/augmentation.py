@@ -3,16 +3,10 @@
 import keras
 from keras import ops
 
-
-def _check_fraction(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 <= value < 1
-    ):
-        raise ValueError(
-            f"`{name}` must be a number in [0, 1). Received: {name}={value!r}"
-        )
+from mnist_arith._validation import check_fraction
+from mnist_arith._validation import check_seed
+from mnist_arith.models.sampling import load_seed_state
+from mnist_arith.models.sampling import save_seed_state
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
@@ -57,16 +51,19 @@ class DifferentiableAugmentation(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_fraction(translation, "translation")
-        _check_fraction(cutout, "cutout")
-        self.translation = translation
-        self.cutout = cutout
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.translation = check_fraction(translation, "translation", include_zero=True)
+        self.cutout = check_fraction(cutout, "cutout", include_zero=True)
+        self.seed = check_seed(seed, allow_none=True)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.built = True  # no weights: nothing to build
 
     def call(self, images, training=None):
         """Shifts and cuts `[batch, height, width, channels]` images in training."""
+        if len(images.shape) != 4:
+            raise ValueError(
+                "`images` must be [batch, height, width, channels]. "
+                f"Received: images.shape={tuple(images.shape)}"
+            )
         if not training:
             return images
         if self.translation:
@@ -112,6 +109,15 @@ class DifferentiableAugmentation(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         """The input shape."""
         return input_shape
+
+    def save_own_variables(self, store):
+        """Saves the seed generator's state, so that loading continues it."""
+        super().save_own_variables(store)
+        save_seed_state(store, self.seed_generator)
+
+    def load_own_variables(self, store):
+        """Restores the seed generator's state (older files have none)."""
+        super().load_own_variables(load_seed_state(store, self.seed_generator))
 
     def get_config(self) -> dict:
         """Returns the layer's config."""

@@ -24,6 +24,11 @@ class Autoencoder(GenerativeModel):
         decoder: a model from codes to images.
         **kwargs: `keras.Model` arguments such as `name`.
 
+    Raises:
+        ValueError: for an encoder or decoder that is not a functional
+            `keras.Model`, or codes of the encoder that the decoder does not
+            take.
+
     Examples:
         >>> model = autoencoder(latent_dim=4, filters=4)
         >>> model.encoder.output_shape, model.decoder.output_shape
@@ -37,6 +42,15 @@ class Autoencoder(GenerativeModel):
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
         super().__init__(num_classes=None, num_codes=None, **kwargs)
+        self._check_sub_models(encoder=encoder, decoder=decoder)
+        code_shape = tuple(encoder.outputs[0].shape[1:])
+        latent_shape = tuple(decoder.inputs[0].shape[1:])
+        if len(encoder.outputs) != 1 or code_shape != latent_shape:
+            raise ValueError(
+                "The decoder must take the encoder's codes. Received: encoder "
+                f"outputs of shape {code_shape}, decoder inputs of shape "
+                f"{latent_shape}"
+            )
         self.encoder = encoder
         self.decoder = decoder
         self.built = True

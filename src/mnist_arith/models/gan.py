@@ -9,6 +9,7 @@ and live in `mnist_arith.models._gan_steps`.
 import keras
 from keras import ops
 
+from mnist_arith._validation import check_bool
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
 from mnist_arith.models import _gan_steps
@@ -24,6 +25,8 @@ from mnist_arith.models.generative import with_labels
 from mnist_arith.models.presets import GAN_PRESETS
 from mnist_arith.models.presets import resolve_settings
 from mnist_arith.models.presets import stack_arguments
+from mnist_arith.models.sampling import load_seed_state
+from mnist_arith.models.sampling import save_seed_state
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
@@ -40,7 +43,8 @@ class GAN(GenerativeModel):
     `[noise, labels]`) the model returns generated images.
 
     `compile` takes one optimizer per network. Saving keeps both optimizers'
-    settings and state, and a loaded model continues training as it is.
+    settings and state and the noise generator's state, and a loaded model
+    continues training (and drawing new noise) as it is.
 
     With `num_codes` the GAN is an InfoGAN (Chen et al., 2016): the
     generator gets a random categorical code with its noise, the
@@ -92,12 +96,21 @@ class GAN(GenerativeModel):
         **kwargs,
     ):
         super().__init__(num_classes=num_classes, num_codes=num_codes, **kwargs)
-        check_positive_number(code_weight, "code_weight")
+        code_weight = check_positive_number(code_weight, "code_weight")
+        seed = check_seed(seed, allow_none=True)
+        self._check_sub_models(generator=generator, discriminator=discriminator)
+        if augmentation is not None and not isinstance(
+            augmentation, keras.layers.Layer
+        ):
+            raise ValueError(
+                "Expected `augmentation` to be a keras.layers.Layer or None. "
+                f"Received: augmentation of type {type(augmentation).__name__}"
+            )
         self.generator = generator
         self.discriminator = discriminator
         self.code_weight = code_weight
         self.augmentation = augmentation
-        self.seed = check_seed(seed, allow_none=True)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.discriminator_loss_tracker = keras.metrics.Mean(name="discriminator_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
@@ -204,6 +217,15 @@ class GAN(GenerativeModel):
 
     def _sampling_seed(self):
         return self.seed_generator
+
+    def save_own_variables(self, store):
+        """Saves the noise generator's state, so that loading continues it."""
+        super().save_own_variables(store)
+        save_seed_state(store, self.seed_generator)
+
+    def load_own_variables(self, store):
+        """Restores the noise generator's state (files of 0.1.0 have none)."""
+        super().load_own_variables(load_seed_state(store, self.seed_generator))
 
     def get_config(self):
         """The model's arguments, with both networks serialised."""
@@ -352,6 +374,10 @@ def gan(
         (2, 28, 28, 1)
     """
     check_label_counts(num_classes, num_codes)
+    augment = check_bool(augment, "augment")
+    seed = check_seed(seed, allow_none=True)
+    if batch_norm is not None:
+        batch_norm = check_bool(batch_norm, "batch_norm")
     settings = resolve_settings(
         GAN_PRESETS,
         preset,

@@ -20,10 +20,13 @@ import numpy as np
 from keras import layers
 from keras import ops
 
+from mnist_arith._validation import check_bool
 from mnist_arith._validation import check_num_classes
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_seed
 from mnist_arith.models.sampling import check_latents
+from mnist_arith.models.sampling import check_random_seed
+from mnist_arith.models.sampling import check_values
 from mnist_arith.models.sampling import resolve_labels
 from mnist_arith.models.sampling import sample_prior
 
@@ -165,6 +168,15 @@ class GenerativeModel(keras.Model):
         super().__init__(**kwargs)
         self._num_classes, self._num_codes = check_label_counts(num_classes, num_codes)
 
+    def _check_sub_models(self, **models) -> None:
+        """Checks that every given sub-model is a built `keras.Model`."""
+        for name, model in models.items():
+            if not isinstance(model, keras.Model) or not model.inputs:
+                raise ValueError(
+                    f"Expected `{name}` to be a functional keras.Model (with "
+                    f"inputs). Received: {name} of type {type(model).__name__}"
+                )
+
     @property
     def latent_dim(self) -> int:
         """The size of the latent vectors the decoder takes."""
@@ -215,7 +227,8 @@ class GenerativeModel(keras.Model):
             A `[n, latent_dim]` float tensor.
 
         Raises:
-            ValueError: for a model without encoder, missing or bad labels, or
+            ValueError: for a model without encoder, images of another shape
+                or not finite, missing or bad labels, a bad seed, or
                 `sample=True` with a model that has no posterior.
         """
         if self.encoder_name is None:
@@ -223,7 +236,15 @@ class GenerativeModel(keras.Model):
                 "`model` must have an encoder (a VAE or autoencoder) to encode "
                 f"images. Received: model of type {type(self).__name__}"
             )
-        images = _as_float_tensor(images)
+        sample = check_bool(sample, "sample")
+        seed = check_random_seed(seed)
+        images = _as_float_tensor(check_values(images, "images"))
+        if len(images.shape) != 4 or tuple(images.shape[1:]) != self.image_shape:
+            raise ValueError(
+                f"`images` must be [n, {', '.join(map(str, self.image_shape))}] "
+                "images, the shape the model was built for. "
+                f"Received: images.shape={tuple(images.shape)}"
+            )
         if self._num_classes is not None and labels is None:
             raise ValueError(
                 "A conditional model encodes images together with their labels. "
@@ -296,7 +317,7 @@ class GenerativeModel(keras.Model):
         Raises:
             ValueError: for a bad size, seed, temperature or labels.
         """
-        check_positive_int(num_samples, "num_samples")
+        num_samples = check_positive_int(num_samples, "num_samples")
         seed = check_seed(seed, allow_none=True)
         latents = sample_prior(
             num_samples,
@@ -377,8 +398,7 @@ class OneHot(keras.layers.Layer):
 
     def __init__(self, num_classes: int, spatial_shape=None, **kwargs):
         super().__init__(**kwargs)
-        check_positive_int(num_classes, "num_classes")
-        self.num_classes = num_classes
+        self.num_classes = check_positive_int(num_classes, "num_classes")
         self.spatial_shape = None if spatial_shape is None else tuple(spatial_shape)
         self.built = True
 

@@ -10,8 +10,13 @@ import keras
 import numpy as np
 from keras import ops
 
+from mnist_arith._validation import check_finite_array
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
+from mnist_arith._validation import check_seed
+
+SEED_STATE_KEY = "seed_generator_state"
+"""The key under which a model's `.keras` file keeps its seed generator's state."""
 
 
 def sample_prior(
@@ -44,24 +49,91 @@ def sample_prior(
         A `[num_samples, latent_dim]` float tensor.
 
     Raises:
-        ValueError: for non-positive sizes, temperature or truncation.
+        ValueError: for non-positive sizes, temperature or truncation, or a
+            seed that is neither a non-negative integer, a `SeedGenerator`
+            nor `None`.
 
     Examples:
         >>> z = sample_prior(1000, 8, truncation=1.5, seed=0)
         >>> tuple(z.shape), bool(ops.max(ops.abs(z)) <= 1.5)
         ((1000, 8), True)
     """
-    check_positive_int(num_samples, "num_samples")
-    check_positive_int(latent_dim, "latent_dim")
-    check_positive_number(temperature, "temperature")
+    num_samples = check_positive_int(num_samples, "num_samples")
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    temperature = check_positive_number(temperature, "temperature")
+    seed = check_random_seed(seed)
+    if truncation is not None:
+        truncation = check_positive_number(truncation, "truncation")
     shape = (num_samples, latent_dim)
     if truncation is None:
         return keras.random.normal(shape, stddev=temperature, seed=seed)
-    check_positive_number(truncation, "truncation")
     low = 0.5 * math.erfc(truncation / math.sqrt(2))
     uniform = keras.random.uniform(shape, minval=low, maxval=1 - low, seed=seed)
     normal = math.sqrt(2) * ops.erfinv(2 * uniform - 1)
     return temperature * ops.clip(normal, -truncation, truncation)
+
+
+def check_random_seed(seed, name: str = "seed"):
+    """Checks a seed of `keras.random`: an integer >= 0, a generator or `None`.
+
+    Args:
+        seed: the seed.
+        name: the argument's name, for the message.
+
+    Returns:
+        `seed`, a NumPy integer as a Python `int`.
+
+    Raises:
+        ValueError: for anything else (a negative seed overflows on JAX).
+
+    Example:
+        >>> check_random_seed(np.int64(3))
+        3
+    """
+    if seed is None or isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool | np.bool_):
+        raise ValueError(
+            f"Expected `{name}` to be a non-negative integer, a "
+            f"keras.random.SeedGenerator or None. Received: {name}={seed!r}"
+        )
+    return check_seed(seed, name)
+
+
+def save_seed_state(store, seed_generator) -> None:
+    """Adds a seed generator's state to a layer's `save_own_variables` store.
+
+    Keras saves a layer's weights but not the state of its
+    `keras.random.SeedGenerator`, so a loaded model would replay the noise
+    it drew first. Layers that own a generator call this after
+    `super().save_own_variables(store)`, and `load_seed_state` on loading.
+
+    Args:
+        store: the dict-like store `save_own_variables` receives.
+        seed_generator: the generator whose state to keep.
+    """
+    store[SEED_STATE_KEY] = seed_generator.state
+
+
+def load_seed_state(store, seed_generator) -> dict:
+    """Restores what `save_seed_state` stored, if the file has it.
+
+    Files written before the state was saved (release 0.1.0) have no entry;
+    their model keeps the generator's initial state.
+
+    Args:
+        store: the dict-like store `load_own_variables` receives.
+        seed_generator: the generator to restore.
+
+    Returns:
+        The other entries of `store`, as a dict for
+        `super().load_own_variables`.
+    """
+    if SEED_STATE_KEY in store:
+        seed_generator.state.assign(store[SEED_STATE_KEY])
+    # A weights store has `keys()` but need not be iterable.
+    keys = list(store.keys())
+    return {key: store[key] for key in keys if key != SEED_STATE_KEY}
 
 
 def resolve_labels(labels, num_samples: int, num_classes: int | None):
@@ -124,13 +196,14 @@ def check_latents(latents, latent_dim: int, name: str, ndim: int):
         A float tensor of the latents.
 
     Raises:
-        ValueError: for a wrong shape, naming `name`.
+        ValueError: for a wrong shape or values that are not finite numbers,
+            naming `name`.
 
     Example:
         >>> tuple(check_latents([[0.0, 1.0]], 2, "latents", ndim=2).shape)
         (1, 2)
     """
-    latents = as_float_tensor(latents)
+    latents = as_float_tensor(check_values(latents, name))
     if len(latents.shape) != ndim or latents.shape[-1] != latent_dim:
         expected = "[latent_dim]" if ndim == 1 else "[num_samples, latent_dim]"
         raise ValueError(
@@ -138,6 +211,32 @@ def check_latents(latents, latent_dim: int, name: str, ndim: int):
             f"Received: {name}.shape={tuple(latents.shape)}"
         )
     return latents
+
+
+def check_values(values, name: str):
+    """`values`, checked to be finite numbers where they can be read.
+
+    NumPy arrays and eager tensors are checked; symbolic tensors (inside a
+    traced function) pass unchecked and unchanged.
+
+    Args:
+        values: an array-like or tensor.
+        name: the argument's name, for the message.
+
+    Returns:
+        `values` (a NumPy array for array-likes other than tensors).
+
+    Raises:
+        ValueError: for entries that are not numbers, NaN or infinite.
+    """
+    if ops.is_tensor(values):
+        try:
+            array = ops.convert_to_numpy(values)
+        except Exception:  # A traced tensor has no values yet.
+            return values
+        check_finite_array(array, name)
+        return values
+    return check_finite_array(values, name, dtype=keras.config.floatx())
 
 
 def as_float_tensor(values):

@@ -42,9 +42,11 @@ import keras
 import numpy as np
 from keras import ops
 
+from mnist_arith._validation import check_bool
 from mnist_arith._validation import check_not_given
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
+from mnist_arith._validation import check_seed
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
@@ -53,6 +55,8 @@ from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.generative import OneHot
 from mnist_arith.models.generative import deserialize_sub_models
 from mnist_arith.models.generative import serialize_sub_models
+from mnist_arith.models.sampling import load_seed_state
+from mnist_arith.models.sampling import save_seed_state
 from mnist_arith.models.seq2seq import Text2Text
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.vae import VAE
@@ -132,8 +136,9 @@ class Text2Image(keras.Model):
                 f"classes ({num_classes}): one decoder class per character. "
                 f"Received: vocabulary_size={answer_shape[1]}"
             )
-        _check_stochastic(stochastic)
-        _check_temperature(temperature)
+        stochastic = _check_stochastic(stochastic)
+        temperature = _check_temperature(temperature)
+        seed = check_seed(seed, allow_none=True)
         self.text_model = text_model
         self.character_decoder = character_decoder
         self.stochastic = stochastic
@@ -167,6 +172,7 @@ class Text2Image(keras.Model):
         if training:
             return probabilities
         stochastic = self.stochastic if stochastic is None else stochastic
+        stochastic = _check_stochastic(stochastic)
         return self._draw(
             probabilities, stochastic, self.seed_generator, self.temperature
         )
@@ -213,14 +219,15 @@ class Text2Image(keras.Model):
             A `[n, answer_length, *image_shape]` float32 array in [0, 1].
 
         Raises:
-            ValueError: for queries of the wrong shape or characters, or a
-                non-positive temperature.
+            ValueError: for queries of the wrong shape or characters, a
+                non-positive temperature or a negative seed.
         """
         queries = self._one_hot_queries(queries)
         stochastic = self.stochastic if stochastic is None else stochastic
-        _check_stochastic(stochastic)
+        stochastic = _check_stochastic(stochastic)
         temperature = self.temperature if temperature is None else temperature
-        _check_temperature(temperature)
+        temperature = _check_temperature(temperature)
+        seed = check_seed(seed, allow_none=True)
         generator = self.seed_generator
         if stochastic and seed is not None:
             generator = keras.random.SeedGenerator(seed)
@@ -339,6 +346,15 @@ class Text2Image(keras.Model):
         """The decoder's weights and the text model's non-trainable weights."""
         return _without(self.weights, self.trainable_weights)
 
+    def save_own_variables(self, store):
+        """Saves the seed generator's state, so that loading continues it."""
+        super().save_own_variables(store)
+        save_seed_state(store, self.seed_generator)
+
+    def load_own_variables(self, store):
+        """Restores the seed generator's state (files of 0.1.0 have none)."""
+        super().load_own_variables(load_seed_state(store, self.seed_generator))
+
     def get_config(self):
         """The model's arguments, with both sub-models serialized."""
         config = super().get_config()
@@ -422,12 +438,13 @@ def text2image(
         >>> model.answer_length, model.latent_dim, model.image_shape
         (3, 8, (28, 28, 1))
     """
-    check_positive_int(query_length, "query_length")
-    check_positive_int(answer_length, "answer_length")
+    query_length = check_positive_int(query_length, "query_length")
+    answer_length = check_positive_int(answer_length, "answer_length")
     vocabulary_size = CharacterTable(vocabulary).size
-    _check_stochastic(stochastic)
-    _check_temperature(temperature)
-    check_positive_number(learning_rate, "learning_rate")
+    stochastic = _check_stochastic(stochastic)
+    temperature = _check_temperature(temperature)
+    learning_rate = check_positive_number(learning_rate, "learning_rate")
+    seed = check_seed(seed, allow_none=True)
     if text_model is None:
         text_model = text2text(
             query_length,
@@ -552,22 +569,11 @@ def _check_query_shape(queries, query_length, vocabulary_size):
 
 
 def _check_stochastic(stochastic):
-    if not isinstance(stochastic, bool):
-        raise ValueError(
-            f"`stochastic` must be True or False. Received: stochastic={stochastic!r}"
-        )
+    return check_bool(stochastic, "stochastic")
 
 
 def _check_temperature(temperature):
-    if (
-        isinstance(temperature, bool)
-        or not isinstance(temperature, (int, float))
-        or not temperature > 0
-    ):
-        raise ValueError(
-            "`temperature` must be a positive number. "
-            f"Received: temperature={temperature!r}"
-        )
+    return check_positive_number(temperature, "temperature")
 
 
 def _without(variables: Sequence, excluded: Sequence) -> list:

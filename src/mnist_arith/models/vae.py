@@ -11,6 +11,7 @@ from mnist_arith._validation import check_num_classes
 from mnist_arith._validation import check_number
 from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_seed
+from mnist_arith._validation import fail
 from mnist_arith.models.blocks import downsample
 from mnist_arith.models.blocks import upsample
 from mnist_arith.models.generative import GenerativeModel
@@ -20,6 +21,8 @@ from mnist_arith.models.generative import with_labels
 from mnist_arith.models.presets import VAE_PRESETS
 from mnist_arith.models.presets import resolve_settings
 from mnist_arith.models.presets import stack_arguments
+from mnist_arith.models.sampling import load_seed_state
+from mnist_arith.models.sampling import save_seed_state
 
 RECONSTRUCTION_LOSSES = ("binary_crossentropy", "mean_squared_error")
 
@@ -29,7 +32,9 @@ class Sampling(keras.layers.Layer):
     """Draws `mean + exp(log_variance / 2) * noise` (the reparametrisation trick).
 
     The layer owns a `keras.random.SeedGenerator`, so every call draws new
-    noise, also inside a compiled JAX train step.
+    noise, also inside a compiled JAX train step. Its state is saved with the
+    layer, so a loaded model continues the noise stream instead of replaying
+    it.
 
     Args:
         seed: the seed of the generator (`None`: a random one).
@@ -38,13 +43,21 @@ class Sampling(keras.layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = check_seed(seed, allow_none=True)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.built = True
 
     def call(self, inputs):
         """Samples latents from `[mean, log_variance]`."""
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            fail("inputs", "[mean, log_variance]", inputs)
         mean, log_variance = inputs
+        if tuple(mean.shape) != tuple(log_variance.shape):
+            raise ValueError(
+                "`mean` and `log_variance` must have the same shape. Received: "
+                f"mean.shape={tuple(mean.shape)}, "
+                f"log_variance.shape={tuple(log_variance.shape)}"
+            )
         noise = keras.random.normal(
             ops.shape(mean), dtype=mean.dtype, seed=self.seed_generator
         )
@@ -53,6 +66,15 @@ class Sampling(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         """The shape of the mean."""
         return input_shape[0]
+
+    def save_own_variables(self, store):
+        """Saves the seed generator's state, so that loading continues it."""
+        super().save_own_variables(store)
+        save_seed_state(store, self.seed_generator)
+
+    def load_own_variables(self, store):
+        """Restores the seed generator's state (files of 0.1.0 have none)."""
+        super().load_own_variables(load_seed_state(store, self.seed_generator))
 
     def get_config(self):
         """The layer's arguments."""
@@ -112,12 +134,14 @@ class VAE(GenerativeModel):
     ):
         super().__init__(num_classes=num_classes, num_codes=None, **kwargs)
         check_one_of(reconstruction_loss, "reconstruction_loss", RECONSTRUCTION_LOSSES)
-        check_number(beta, "beta", 0)
+        beta = check_number(beta, "beta", 0)
+        seed = check_seed(seed, allow_none=True)
+        self._check_sub_models(encoder=encoder, decoder=decoder)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = beta
         self.reconstruction_loss = reconstruction_loss
-        self.seed = check_seed(seed, allow_none=True)
+        self.seed = seed
         self.sampler = Sampling(seed, name="sampling")
         self.reconstruction_loss_tracker = keras.metrics.Mean(
             name="reconstruction_loss"
@@ -233,6 +257,7 @@ def vae(
         (2, 28, 28, 1)
     """
     check_num_classes(num_classes)
+    seed = check_seed(seed, allow_none=True)
     settings = resolve_settings(
         VAE_PRESETS,
         preset,
