@@ -1,3 +1,5 @@
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -148,3 +150,42 @@ def test_digit_quality_rejects_bad_shapes():
         mnist_arith.digit_quality(reader, images, images[:1])
     with pytest.raises(ValueError, match=r"requested_classes.shape=\(9,\)"):
         mnist_arith.digit_quality(reader, images, images, np.arange(9))
+
+
+@pytest.mark.parametrize(
+    "true_ids, predicted_ids, depth",
+    [
+        ([[1, 2, 3]], [[1, 2]], 13),  # answers of other lengths
+        ([[1, 2]], [[1, 2]], 14),  # another vocabulary depth
+        ([1, 2], [[1, 2]], 13),  # another rank
+    ],
+)
+def test_metrics_refuse_mismatched_shapes(true_ids, predicted_ids, depth):
+    y_true = one_hot(true_ids)
+    y_pred = np.eye(depth, dtype="float32")[np.array(predicted_ids)]
+    pattern = (
+        rf"y_true.shape={re.escape(str(y_true.shape))}, "
+        rf"y_pred.shape={re.escape(str(y_pred.shape))}"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        mnist_arith.exact_match(y_true, y_pred)
+    for metric in (ExactMatch(), CharacterAccuracy()):
+        with pytest.raises(ValueError, match=pattern):
+            metric.update_state(y_true, y_pred)
+
+
+def test_classifier_score_refuses_what_is_not_probabilities():
+    with pytest.raises(ValueError, match=r"Received: probabilities\[0, 0\]=-1.0"):
+        classifier_score(-np.eye(10))
+    with pytest.raises(ValueError, match=r"probabilities\[0\].sum\(\)=5.0"):
+        classifier_score(np.full((3, 10), 0.5))
+    with pytest.raises(ValueError, match=r"probabilities\[0, 1\]=nan"):
+        classifier_score([[0.5, np.nan]])
+    assert classifier_score(np.eye(10, dtype="float32") * 0.9999 + 1e-5) > 9.9
+
+
+def test_frechet_distance_refuses_non_finite_features():
+    with pytest.raises(ValueError, match=r"Received: features\[1, 0\]=inf"):
+        frechet_distance([[0.0, 0.0], [np.inf, 0.0]], np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"reference_features\.shape"):
+        frechet_distance(np.zeros((3, 2)), np.zeros((3, 4)))

@@ -10,10 +10,27 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from mnist_arith._validation import check_finite_array
+from mnist_arith._validation import check_number
+from mnist_arith._validation import fail
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.vocabulary import as_string_array
+from mnist_arith.models.reader import check_character_images
+from mnist_arith.models.reader import check_reader
 from mnist_arith.models.reader import read_images
 from mnist_arith.models.reader import reader_features
+
+_ROW_SUM_TOLERANCE = 1e-3
+"""How far a row of `classifier_score`'s probabilities may sum from 1."""
+
+
+def _check_queries(queries) -> Queries:
+    if not isinstance(queries, Queries):
+        raise ValueError(
+            "`queries` must be a `Queries` (see `make_queries`). "
+            f"Received: queries of type {type(queries).__name__}"
+        )
+    return queries
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +63,23 @@ class ErrorAnalysis:
     by_carries: dict[int, float]
     by_answer_length: dict[int, float]
 
+    def __post_init__(self):
+        for name in ("exact_match", "character_accuracy"):
+            check_number(getattr(self, name), name, 0, 1)
+        count = None
+        for name in ("correct", "predicted_values", "errors"):
+            array = np.asarray(getattr(self, name))
+            if array.ndim != 1 or (count is not None and len(array) != count):
+                raise ValueError(
+                    f"`{name}` must be a 1-D array with one entry per query"
+                    + ("" if count is None else f" ({count})")
+                    + f". Received: {name}.shape={array.shape}"
+                )
+            count = len(array)
+        for name in ("error_kinds", "by_operator", "by_carries", "by_answer_length"):
+            if not isinstance(getattr(self, name), dict):
+                fail(name, "a dict", getattr(self, name))
+
 
 def analyze_errors(
     queries: Queries, predictions: Sequence[str] | np.ndarray
@@ -61,7 +95,8 @@ def analyze_errors(
         An `ErrorAnalysis`.
 
     Raises:
-        ValueError: if the number or width of predictions does not match.
+        ValueError: for `queries` that are not a `Queries`, or predictions
+            that are not strings or whose number or width does not match.
 
     Examples:
         >>> from mnist_arith import make_queries
@@ -71,11 +106,12 @@ def analyze_errors(
         (0.3333333333333333, {'off by 1': 1, 'off by 10': 0, 'off by 100': 0, \
 'wrong sign': 1, 'unreadable': 0, 'other': 0})
     """
+    queries = _check_queries(queries)
     predictions = as_string_array(predictions, "predictions")
     if predictions.shape != queries.answers.shape:
         raise ValueError(
-            f"Give one prediction per query ({len(queries)}). "
-            f"Received: {len(predictions)} predictions"
+            f"Expected `predictions` to hold one prediction per query "
+            f"({len(queries)}). Received: {len(predictions)} predictions"
         )
     if predictions.dtype != queries.answers.dtype:
         raise ValueError(
@@ -128,6 +164,9 @@ def count_carries(queries: Queries) -> np.ndarray:
     Returns:
         `[n]` int64 counts.
 
+    Raises:
+        ValueError: for `queries` that are not a `Queries`.
+
     Examples:
         >>> from mnist_arith import make_queries
         >>> data = make_queries(operators="+-*")
@@ -136,6 +175,7 @@ def count_carries(queries: Queries) -> np.ndarray:
         >>> count_carries(picked).tolist()
         [2, 1, 1, -1]
     """
+    queries = _check_queries(queries)
     counts = np.full(len(queries), -1, dtype=np.int64)
     if queries.operands.shape[1] != 2:
         return counts
@@ -167,10 +207,14 @@ def classifier_score(probabilities: np.ndarray) -> float:
     digits). Real MNIST test digits score about 9.9 with a good reader.
 
     Args:
-        probabilities: `[n, num_classes]` class probabilities of generated images.
+        probabilities: `[n, num_classes]` class probabilities of generated
+            images: finite, in [0, 1], every row summing to 1.
 
     Returns:
         The score, between 1 and `num_classes`.
+
+    Raises:
+        ValueError: for another shape, or values that are not probabilities.
 
     Examples:
         >>> import numpy as np
@@ -179,11 +223,26 @@ def classifier_score(probabilities: np.ndarray) -> float:
         >>> round(classifier_score(np.full((5, 10), 0.1)), 6)
         1.0
     """
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    if probabilities.ndim != 2 or len(probabilities) == 0:
+    probabilities = check_finite_array(probabilities, "probabilities")
+    if probabilities.ndim != 2 or 0 in probabilities.shape:
         raise ValueError(
             "`probabilities` must be [n, num_classes] with n > 0. "
             f"Received: probabilities.shape={probabilities.shape}"
+        )
+    outside = (probabilities < 0) | (probabilities > 1)
+    if outside.any():
+        row, column = np.argwhere(outside)[0]
+        raise ValueError(
+            "`probabilities` must lie in [0, 1]. Received: "
+            f"probabilities[{row}, {column}]={probabilities[row, column].item()!r}"
+        )
+    sums = probabilities.sum(axis=1)
+    wrong = np.abs(sums - 1) > _ROW_SUM_TOLERANCE
+    if wrong.any():
+        row = int(np.argmax(wrong))
+        raise ValueError(
+            "Every row of `probabilities` must sum to 1 (one distribution per "
+            f"image). Received: probabilities[{row}].sum()={sums[row].item()!r}"
         )
     probabilities = np.clip(probabilities, 1e-12, 1.0)
     marginal = probabilities.mean(axis=0, keepdims=True)
@@ -204,14 +263,18 @@ def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> fl
     Returns:
         The distance (0 for identical distributions).
 
+    Raises:
+        ValueError: for sets that are not `[n, dim]` with the same `dim` and
+            at least 2 rows, or that hold values that are not finite.
+
     Examples:
         >>> import numpy as np
         >>> points = np.random.default_rng(0).normal(size=(500, 4))
         >>> round(frechet_distance(points, points), 6)
         0.0
     """
-    first = np.asarray(features, dtype=np.float64)
-    second = np.asarray(reference_features, dtype=np.float64)
+    first = check_finite_array(features, "features")
+    second = check_finite_array(reference_features, "reference_features")
     if first.ndim != 2 or second.ndim != 2 or first.shape[1] != second.shape[1]:
         raise ValueError(
             "Both feature sets must be [n, dim] with the same dim. Received: "
@@ -220,7 +283,8 @@ def frechet_distance(features: np.ndarray, reference_features: np.ndarray) -> fl
     if len(first) < 2 or len(second) < 2:
         raise ValueError(
             "Each feature set needs at least 2 rows. Received: "
-            f"{len(first)} and {len(second)} rows"
+            f"features.shape={first.shape}, "
+            f"reference_features.shape={second.shape}"
         )
     mean_gap = np.sum((first.mean(axis=0) - second.mean(axis=0)) ** 2)
     covariance_first = np.cov(first, rowvar=False)
@@ -248,6 +312,12 @@ class DigitQuality:
     frechet_distance: float
     class_accuracy: float | None
 
+    def __post_init__(self):
+        check_number(self.classifier_score, "classifier_score", 1)
+        check_number(self.frechet_distance, "frechet_distance", 0)
+        if self.class_accuracy is not None:
+            check_number(self.class_accuracy, "class_accuracy", 0, 1)
+
 
 def digit_quality(
     reader: keras.Model,
@@ -273,8 +343,9 @@ def digit_quality(
         A `DigitQuality`.
 
     Raises:
-        ValueError: for images of another shape, or a number of requested
-            classes other than `n`.
+        ValueError: for a reader that is not a keras model, images of another
+            shape or with values that are not finite, or requested classes
+            that are not `n` integers in [0, 10).
 
     Examples:
         >>> from mnist_arith.models.reader import digit_reader
@@ -284,30 +355,28 @@ def digit_quality(
         >>> 1 <= quality.classifier_score <= 10, 0 <= quality.class_accuracy <= 1
         (True, True)
     """
-    arrays = []
-    for name, value in (("images", images), ("reference_images", reference_images)):
-        array = np.asarray(value, dtype=np.float32)
-        if array.ndim == 3:
-            array = array[..., None]
-        if array.ndim != 4 or array.shape[1:] != (28, 28, 1) or len(array) < 2:
+    check_reader(reader)
+    images = check_character_images(images, "images", minimum=2)
+    reference_images = check_character_images(
+        reference_images, "reference_images", minimum=2
+    )
+    if requested_classes is not None:
+        classes = np.asarray(requested_classes)
+        if (
+            classes.shape != (len(images),)
+            or classes.dtype.kind not in "iu"
+            or (classes.size and (classes.min() < 0 or classes.max() > 9))
+        ):
             raise ValueError(
-                f"`{name}` must be [n, 28, 28] or [n, 28, 28, 1] with n >= 2. "
-                f"Received: {name}.shape={np.shape(value)}"
+                "`requested_classes` must hold one digit class (0 to 9) per "
+                f"image ({len(images)}). Received: "
+                f"requested_classes.shape={classes.shape}, dtype={classes.dtype}"
             )
-        arrays.append(array)
-    images, reference_images = arrays
     probabilities = reader.predict(images, verbose=0, batch_size=1024)[:, :10]
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
     class_accuracy = None
     if requested_classes is not None:
-        requested_classes = np.asarray(requested_classes)
-        if requested_classes.shape != (len(images),):
-            raise ValueError(
-                "Give one requested class per image. Received: "
-                f"requested_classes.shape={requested_classes.shape} for "
-                f"{len(images)} images"
-            )
-        class_accuracy = float(np.mean(probabilities.argmax(1) == requested_classes))
+        class_accuracy = float(np.mean(probabilities.argmax(1) == classes))
     return DigitQuality(
         classifier_score=classifier_score(probabilities),
         frechet_distance=frechet_distance(
@@ -363,13 +432,27 @@ def readability(
         The share of image sequences read exactly as their answer.
 
     Raises:
-        ValueError: if the number of image sequences and answers differ.
+        ValueError: for a reader that is not a keras model, images that are
+            not `[n, length, 28, 28(, 1)]` finite numbers, or a number of
+            answers other than `n`.
     """
+    check_reader(reader)
     answers = as_string_array(answers, "answers")
-    if len(images) != len(answers):
+    images = check_finite_array(images, "images", dtype=np.float32)
+    if images.ndim < 1 or len(images) != len(answers):
         raise ValueError(
-            "Give one answer per image sequence. Received: "
-            f"{len(images)} image sequences and {len(answers)} answers"
+            "Expected `answers` to hold one answer per image sequence "
+            f"({len(images) if images.ndim else 0}). Received: "
+            f"{len(answers)} answers"
         )
+    if images.ndim >= 2 and len(answers):
+        lengths = np.char.str_len(answers)
+        if (lengths != images.shape[1]).any():
+            row = int(np.argmax(lengths != images.shape[1]))
+            raise ValueError(
+                f"Expected every answer to have {images.shape[1]} characters, "
+                f"one per image of its sequence. Received: answers[{row}]="
+                f"{str(answers[row])!r}"
+            )
     read = np.array(read_images(reader, images, vocabulary))
     return float(np.mean(read == answers))

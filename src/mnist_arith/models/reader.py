@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from mnist_arith._validation import check_finite_array
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
@@ -194,11 +195,13 @@ def read_images(
         `n` strings of `length` characters.
 
     Raises:
-        ValueError: if `images` has the wrong shape, or `vocabulary` is
-            missing or disagrees with the reader's.
+        ValueError: if `reader` is not a keras model, `images` has the wrong
+            shape or values that are not finite, or `vocabulary` is missing
+            or disagrees with the reader's.
     """
+    check_reader(reader)
     vocabulary = reader_vocabulary(reader, vocabulary)
-    images = np.asarray(images, dtype=np.float32)
+    images = check_finite_array(images, "images", dtype=np.float32)
     if images.ndim == 4:
         images = images[..., None]
     if images.ndim != 5 or images.shape[2:] != (28, 28, 1):
@@ -217,10 +220,63 @@ def read_images(
 
 
 def reader_features(reader: keras.Model, images: np.ndarray) -> np.ndarray:
-    """The reader's penultimate-layer features of `[n, 28, 28(, 1)]` images."""
-    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    """The reader's penultimate-layer features of `[n, 28, 28(, 1)]` images.
+
+    Args:
+        reader: a `digit_reader`, or any model with a layer named
+            `"features"`.
+        images: `[n, 28, 28]` or `[n, 28, 28, 1]` floats in [0, 1].
+
+    Returns:
+        `[n, features]` float32 features.
+
+    Raises:
+        ValueError: for a reader without a `"features"` layer, or images of
+            another shape or with values that are not finite.
+    """
+    check_reader(reader)
+    try:
+        reader.get_layer(FEATURES_LAYER)
+    except ValueError:
+        raise ValueError(
+            f"`reader` must have a layer named {FEATURES_LAYER!r}, as a "
+            f"`digit_reader` has. Received: reader={reader.name!r}"
+        ) from None
+    images = check_character_images(images, "images")
     extractor = keras.Model(reader.input, reader.get_layer(FEATURES_LAYER).output)
     return np.asarray(extractor.predict(images, verbose=0, batch_size=1024))
+
+
+def check_reader(reader) -> keras.Model:
+    """Checks that `reader` is a keras model (such as a `DigitReader`).
+
+    Raises:
+        ValueError: naming `reader` and its type.
+    """
+    if not isinstance(reader, keras.Model):
+        raise ValueError(
+            "`reader` must be a trained `digit_reader` (a keras.Model). "
+            f"Received: reader of type {type(reader).__name__}"
+        )
+    return reader
+
+
+def check_character_images(images, name: str, minimum: int = 1) -> np.ndarray:
+    """`[n, 28, 28(, 1)]` images, checked, as `[n, 28, 28, 1]` float32.
+
+    Raises:
+        ValueError: for another shape, fewer than `minimum` images, or values
+            that are not finite, naming `name`.
+    """
+    array = check_finite_array(images, name, dtype=np.float32)
+    if array.ndim == 3:
+        array = array[..., None]
+    if array.ndim != 4 or array.shape[1:] != (28, 28, 1) or len(array) < minimum:
+        raise ValueError(
+            f"`{name}` must be [n, 28, 28] or [n, 28, 28, 1] with "
+            f"n >= {minimum}. Received: {name}.shape={np.shape(images)}"
+        )
+    return array
 
 
 def reader_vocabulary(reader: keras.Model, vocabulary: str | None = None) -> str:
