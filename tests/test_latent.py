@@ -304,3 +304,29 @@ def test_infogan_grid_rows_show_codes():
     noise = sample_prior(6, 4, seed=1)
     expected = numpy(model.decode(noise, np.repeat([0, 1, 2], 2)))
     np.testing.assert_allclose(grid, expected, atol=1e-6)
+
+
+def test_numpy_scalars_are_accepted():
+    points = [[1.0, 0.0], [0.0, 1.0]]
+    path = interpolate_latents(points, np.int64(3), method=np.str_("slerp"))
+    assert tuple(path.shape) == (3, 2)
+    grid = latent_sweep(
+        np.int64(3),
+        dimensions=(np.int64(0), np.int64(2)),
+        num_steps=np.int32(2),
+        extent=np.float32(1.0),
+    )
+    assert numpy(grid).tolist()[0] == [-1.0, 0.0, -1.0]
+    samples = sample_prior(
+        np.int64(2), np.int64(3), temperature=np.float32(0.5), seed=np.int64(1)
+    )
+    assert tuple(samples.shape) == (2, 3)
+
+
+def test_non_finite_latents_and_negative_seeds_are_refused():
+    with pytest.raises(ValueError, match=r"Received: points\[0, 1\]=nan"):
+        interpolate_latents([[0.0, np.nan], [1.0, 1.0]])
+    with pytest.raises(ValueError, match="Received: seed=-1"):
+        sample_prior(2, 2, seed=-1)
+    with pytest.raises(ValueError, match=r"Received: center\[0\]=inf"):
+        latent_sweep(2, center=[np.inf, 0.0])

@@ -13,11 +13,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from mnist_arith._validation import check_integer
+from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
+from mnist_arith._validation import is_integer
 from mnist_arith.models.generative import GenerativeModel
 from mnist_arith.models.sampling import as_float_tensor
 from mnist_arith.models.sampling import check_latents
+from mnist_arith.models.sampling import check_values
 from mnist_arith.models.sampling import sample_prior
 
 METHODS = ("linear", "slerp")
@@ -52,16 +56,9 @@ def interpolate_latents(points, num_steps: int = 10, *, method: str = "linear"):
         >>> [round(float(value), 4) for value in ops.convert_to_numpy(path)[1]]
         [0.7071, 0.7071]
     """
-    if method not in METHODS:
-        raise ValueError(
-            f"`method` must be one of {METHODS}. Received: method={method!r}"
-        )
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 2:
-        raise ValueError(
-            "`num_steps` must be an integer of at least 2 (the ends count). "
-            f"Received: num_steps={num_steps!r}"
-        )
-    points = as_float_tensor(points)
+    check_one_of(method, "method", METHODS)
+    num_steps = check_integer(num_steps, "num_steps", 2)
+    points = as_float_tensor(check_values(points, "points"))
     if len(points.shape) != 2 or points.shape[0] < 2:
         raise ValueError(
             "`points` must be a [num_points, latent_dim] array of at least two "
@@ -105,7 +102,7 @@ def latent_arithmetic(group_a, group_b, c):
     """
     means = []
     for name, group in (("group_a", group_a), ("group_b", group_b)):
-        group = as_float_tensor(group)
+        group = as_float_tensor(check_values(group, name))
         if len(group.shape) == 1:
             group = group[None, :]
         if len(group.shape) != 2 or group.shape[0] == 0 or group.shape[1] == 0:
@@ -114,7 +111,7 @@ def latent_arithmetic(group_a, group_b, c):
                 f"Received: {name}.shape={tuple(group.shape)}"
             )
         means.append(ops.mean(group, axis=0))
-    c = as_float_tensor(c)
+    c = as_float_tensor(check_values(c, "c"))
     if len(c.shape) not in (1, 2) or 0 in c.shape:
         raise ValueError(
             "`c` must be a non-empty [latent_dim] or [num_points, latent_dim] "
@@ -171,25 +168,23 @@ def latent_sweep(
     """
     if isinstance(latent_dim, keras.Model):
         latent_dim = _generative_model(latent_dim).latent_dim
-    check_positive_int(latent_dim, "latent_dim")
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    try:
+        pair = tuple(dimensions)
+    except TypeError:
+        pair = ()
     if (
-        len(tuple(dimensions)) != 2
-        or any(
-            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d < latent_dim
-            for d in dimensions
-        )
-        or dimensions[0] == dimensions[1]
+        len(pair) != 2
+        or not all(is_integer(d) and 0 <= d < latent_dim for d in pair)
+        or pair[0] == pair[1]
     ):
         raise ValueError(
             f"`dimensions` must be two distinct integers in [0, {latent_dim}). "
             f"Received: dimensions={dimensions!r}"
         )
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 2:
-        raise ValueError(
-            "`num_steps` must be an integer of at least 2. "
-            f"Received: num_steps={num_steps!r}"
-        )
-    check_positive_number(extent, "extent")
+    dimensions = tuple(int(d) for d in pair)
+    num_steps = check_integer(num_steps, "num_steps", 2)
+    extent = check_positive_number(extent, "extent")
     values = ops.cast(ops.linspace(-extent, extent, num_steps), keras.config.floatx())
     columns = ops.tile(values, [num_steps])[:, None]
     rows = ops.repeat(values, num_steps)[:, None]
@@ -239,8 +234,8 @@ def sample_grid(
         (100, 28, 28, 1)
     """
     model = _generative_model(model)
-    check_positive_int(num_rows, "num_rows")
-    check_positive_int(num_columns, "num_columns")
+    num_rows = check_positive_int(num_rows, "num_rows")
+    num_columns = check_positive_int(num_columns, "num_columns")
     num_classes = model.num_classes if model.num_codes is None else model.num_codes
     if labels is None and num_classes is not None:
         labels = np.repeat(np.arange(num_rows) % num_classes, num_columns)

@@ -16,6 +16,12 @@ import keras
 import numpy as np
 from matplotlib.figure import Figure
 
+from mnist_arith._validation import check_finite_array
+from mnist_arith._validation import check_number
+from mnist_arith._validation import check_positive_int
+from mnist_arith._validation import check_positive_number
+from mnist_arith.evaluation import ErrorAnalysis
+
 
 def plot_image_grid(
     images,
@@ -42,13 +48,15 @@ def plot_image_grid(
         A `Figure` with one axes per grid cell.
 
     Raises:
-        ValueError: for a malformed image array, `num_columns` or titles.
+        ValueError: for a malformed or non-finite image array, a bad
+            `num_columns`, titles, `value_range` or `image_width`.
 
     Examples:
         >>> figure = plot_image_grid(np.zeros((12, 28, 28)), num_columns=4)
         >>> len(figure.axes), figure.axes[0].images[0].get_array().shape
         (12, (28, 28))
     """
+    image_width = check_positive_number(image_width, "image_width")
     array = _to_numpy(images)
     if array.ndim == 5:
         if num_columns is None:
@@ -58,19 +66,11 @@ def plot_image_grid(
     count = len(array)
     if num_columns is None:
         num_columns = math.ceil(math.sqrt(count))
-    if (
-        isinstance(num_columns, bool)
-        or not isinstance(num_columns, int)
-        or (num_columns < 1)
-    ):
-        raise ValueError(
-            "`num_columns` must be a positive integer. "
-            f"Received: num_columns={num_columns!r}"
-        )
-    if titles is not None and len(titles) != count:
+    num_columns = check_positive_int(num_columns, "num_columns")
+    if titles is not None and (isinstance(titles, str) or len(titles) != count):
         raise ValueError(
             f"`titles` must have one title per image ({count}). "
-            f"Received: {len(titles)} titles"
+            f"Received: titles={titles!r}"
         )
     num_rows = math.ceil(count / num_columns)
     figure = Figure(figsize=(num_columns * image_width, num_rows * image_width))
@@ -109,13 +109,19 @@ def plot_interpolation(
         A `Figure` with one axes per image.
 
     Raises:
-        ValueError: for a malformed image array.
+        ValueError: for a malformed or non-finite image array, a title that
+            is not a string, or a bad `value_range` or `image_width`.
 
     Examples:
         >>> figure = plot_interpolation(np.zeros((3, 10, 28, 28, 1)))
         >>> len(figure.axes)
         30
     """
+    image_width = check_positive_number(image_width, "image_width")
+    if title is not None and not isinstance(title, str):
+        raise ValueError(
+            f"Expected `title` to be a string or None. Received: title={title!r}"
+        )
     array = _to_numpy(images)
     is_single_path = array.ndim == 3 or (array.ndim == 4 and array.shape[-1] in (1, 3))
     if is_single_path:
@@ -167,7 +173,8 @@ def plot_latent_arithmetic(
         A `Figure` with four columns of axes.
 
     Raises:
-        ValueError: for malformed images or `max_rows`.
+        ValueError: for malformed or non-finite images, or a bad `max_rows`,
+            `value_range` or `image_width`.
 
     Examples:
         >>> figure = plot_latent_arithmetic(np.zeros((3, 8, 8)), np.zeros((2, 8, 8)),
@@ -175,10 +182,8 @@ def plot_latent_arithmetic(
         >>> [ax.get_title() for ax in figure.axes[:4]]
         ['A', '- B', '+ C', '= A - B + C']
     """
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
-        raise ValueError(
-            f"`max_rows` must be a positive integer. Received: max_rows={max_rows!r}"
-        )
+    max_rows = check_positive_int(max_rows, "max_rows")
+    image_width = check_positive_number(image_width, "image_width")
     columns = []
     for name, group in (
         ("group_a", group_a),
@@ -220,13 +225,15 @@ def plot_training_curves(
         A `Figure` with one axes per metric; `val_` values share the axes.
 
     Raises:
-        ValueError: for an empty history or an unknown metric.
+        ValueError: for an empty history or one whose values are not lists
+            of numbers, an unknown metric, or a non-positive width.
 
     Examples:
         >>> figure = plot_training_curves({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]})
         >>> [line.get_label() for line in figure.axes[0].lines]
         ['loss', 'val_loss']
     """
+    width = check_positive_number(width, "width")
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
         raise ValueError(
@@ -238,6 +245,8 @@ def plot_training_curves(
     ]
     if metrics is None:
         metrics = available
+    if isinstance(metrics, str):
+        metrics = [metrics]
     unknown = [name for name in metrics if name not in available]
     if unknown or not metrics:
         raise ValueError(
@@ -248,7 +257,7 @@ def plot_training_curves(
     for ax, name in zip(axes, metrics, strict=True):
         for key in (name, f"val_{name}"):
             if key in logs:
-                values = np.asarray(logs[key], dtype=float)
+                values = _curve(logs[key], key)
                 ax.plot(np.arange(1, len(values) + 1), values, label=key)
         ax.set_xlabel("epoch")
         ax.set_title(name)
@@ -272,6 +281,10 @@ def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
     Returns:
         A `Figure` with one axes per chart (three, or two without carries).
 
+    Raises:
+        ValueError: for an `analysis` that is not an `ErrorAnalysis`, or a
+            non-positive width.
+
     Examples:
         >>> from mnist_arith import analyze_errors, make_queries
         >>> queries = make_queries("2023")[[0, 1, 2]]
@@ -283,6 +296,12 @@ def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
         >>> [ax.get_title() for ax in figure.axes]
         ['wrong answers by kind', 'exact match by length']
     """
+    if not isinstance(analysis, ErrorAnalysis):
+        raise ValueError(
+            "`analysis` must be an ErrorAnalysis (see `analyze_errors`). "
+            f"Received: analysis of type {type(analysis).__name__}"
+        )
+    width = check_positive_number(width, "width")
     panels = [
         ("wrong answers by kind", analysis.error_kinds, "answers"),
         ("exact match by carries", analysis.by_carries, "exact match"),
@@ -300,6 +319,20 @@ def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
     figure.suptitle(f"exact match {analysis.exact_match:.2%}")
     figure.tight_layout()
     return figure
+
+
+def _curve(values, name):
+    """One metric's per-epoch values: a non-empty 1-D array of numbers."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.ndim != 1 or len(array) == 0:
+        raise ValueError(
+            f"`history` must hold a non-empty list of numbers per metric. "
+            f"Received: history[{name!r}]={values!r}"
+        )
+    return array
 
 
 def _to_numpy(images):
@@ -324,16 +357,22 @@ def _check_images(array, name):
             f"numbers with 1 or 3 channels and n > 0. Received: {name}.shape="
             f"{array.shape}, dtype={array.dtype}"
         )
+    check_finite_array(array, name)
     return array
 
 
 def _value_range(array, value_range):
     if value_range is not None:
-        low, high = (float(value) for value in value_range)
+        try:
+            low, high = value_range
+            low = check_number(low, "value_range")
+            high = check_number(high, "value_range")
+        except (TypeError, ValueError):
+            low = high = 0.0
         if not low < high:
             raise ValueError(
-                "`value_range` must be (low, high) with low < high. "
-                f"Received: value_range={value_range!r}"
+                "`value_range` must be (low, high), finite numbers with "
+                f"low < high. Received: value_range={value_range!r}"
             )
         return low, high
     if array.dtype.kind in "iu" or array.max() > 1:

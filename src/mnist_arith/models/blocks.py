@@ -108,9 +108,12 @@ def conv_net(
         [(14, 14, 32), (7, 7, 64)]
     """
     input_shape = check_image_shape(input_shape, "input_shape")
-    check_positive_int(output_size, "output_size")
+    output_size = check_positive_int(output_size, "output_size")
     check_stack(input_shape, num_layers, filters, filter_growth)
     _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units)
+    num_layers, filters, filter_growth, kernel_size, hidden_units = _as_ints(
+        num_layers, filters, filter_growth, kernel_size, hidden_units
+    )
     if num_layers == 1 and hidden_units is None:
         check_not_given(
             "batch_norm",
@@ -207,10 +210,13 @@ def deconv_net(
         >>> [layer.output.shape[1:] for layer in network.layers[-2:]]
         [(14, 14, 32), (28, 28, 1)]
     """
-    check_positive_int(latent_dim, "latent_dim")
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
     output_shape = check_image_shape(output_shape, "output_shape")
     check_stack(output_shape, num_layers, filters, filter_growth)
     _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units)
+    num_layers, filters, filter_growth, kernel_size, hidden_units = _as_ints(
+        num_layers, filters, filter_growth, kernel_size, hidden_units
+    )
     check_one_of(output_layer, "output_layer", OUTPUT_LAYERS)
     inputs = keras.Input((latent_dim,), name="latent")
     outputs = upsample(
@@ -398,6 +404,11 @@ def check_stack(image_shape, num_layers, filters, filter_growth) -> None:
             f"at most {limit} stride-2 layers (each needs at least 2 pixels "
             f"per side). Received: num_layers={num_layers}"
         )
+
+
+def _as_ints(*sizes):
+    """Checked sizes as Python integers (`None` stays): Keras takes `int` only."""
+    return tuple(None if size is None else int(size) for size in sizes)
 
 
 def _check_layer_sizes(num_layers, filter_growth, kernel_size, hidden_units):

@@ -2,6 +2,9 @@
 
 import keras
 
+from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_integer
+
 DIGIT_IDS = tuple(range(10))
 """Ids of `'0'`..`'9'` in the course vocabulary."""
 
@@ -80,10 +83,11 @@ class DigitPlaces(keras.layers.Layer):
 
     def __init__(self, reversed_input: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.reversed_input = reversed_input
+        self.reversed_input = check_bool(reversed_input, "reversed_input")
 
     def call(self, one_hot):
         """Computes place and operand ids of a `[batch, length, vocab]` one-hot."""
+        _check_one_hot(one_hot, "one_hot", SPACE_ID + 1)
         if self.reversed_input:
             one_hot = keras.ops.flip(one_hot, axis=1)
         places, operands = self._ids(
@@ -212,10 +216,11 @@ class LeftAlign(keras.layers.Layer):
 
     def __init__(self, space_id: int = SPACE_ID, **kwargs):
         super().__init__(**kwargs)
-        self.space_id = space_id
+        self.space_id = check_integer(space_id, "space_id", 0)
 
     def call(self, probabilities):
         """Returns left-aligned probabilities, `[batch, width, vocabulary]`."""
+        _check_one_hot(probabilities, "probabilities", self.space_id + 1)
         ops = keras.ops
         width, vocabulary = probabilities.shape[1], probabilities.shape[2]
         epsilon = keras.backend.epsilon()
@@ -251,6 +256,18 @@ class LeftAlign(keras.layers.Layer):
     def get_config(self) -> dict:
         """Returns the layer's config."""
         return {**super().get_config(), "space_id": self.space_id}
+
+
+def _check_one_hot(values, name, minimum_vocabulary):
+    """Checks a `[batch, length, vocabulary]` input of the sequence layers."""
+    shape = tuple(values.shape)
+    vocabulary = shape[-1] if shape else None
+    if len(shape) != 3 or (vocabulary is not None and vocabulary < minimum_vocabulary):
+        raise ValueError(
+            f"`{name}` must be [batch, length, vocabulary] with a vocabulary "
+            f"of at least {minimum_vocabulary} characters. "
+            f"Received: {name}.shape={shape}"
+        )
 
 
 def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="gelu"):

@@ -130,14 +130,19 @@ def resolve_settings(presets: Mapping[str, Mapping], preset: str, **overrides) -
         {key: value for key, value in overrides.items() if value is not None}
     )
     settings["input_shape"] = check_image_shape(settings["input_shape"], "input_shape")
-    check_positive_int(settings["latent_dim"], "latent_dim")
+    settings["latent_dim"] = check_positive_int(settings["latent_dim"], "latent_dim")
     check_stack(
         settings["input_shape"],
         settings["num_layers"],
         settings["filters"],
         settings["filter_growth"],
     )
-    check_positive_number(settings["learning_rate"], "learning_rate")
+    # NumPy integers become Python ones: Keras layers take only `int` sizes.
+    for name in ("num_layers", "filters", "filter_growth"):
+        settings[name] = int(settings[name])
+    settings["learning_rate"] = check_positive_number(
+        settings["learning_rate"], "learning_rate"
+    )
     return settings
 
 

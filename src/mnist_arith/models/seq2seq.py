@@ -49,6 +49,23 @@ _ARCHITECTURE_DEFAULTS = {
 _ARCH = ("padding", *_ARCHITECTURE_DEFAULTS)
 
 
+_MODEL_ARGUMENTS = ("name", "trainable", "dtype")
+"""The `keras.Model` arguments the sequence models pass on."""
+
+
+def _check_model_arguments(cls, kwargs):
+    """Refuses arguments the model does not take, as Python itself would.
+
+    `keras.Model` would silently ignore them (and build the whole model).
+    """
+    for name in kwargs:
+        if name not in _MODEL_ARGUMENTS:
+            raise TypeError(
+                f"{cls.__name__}() got an unexpected keyword argument {name!r}. "
+                f"Received: {name}={kwargs[name]!r}"
+            )
+
+
 class _SequenceModel(keras.Model):
     """What `Text2Text` and `Image2Text` share: sizes, checks and config."""
 
@@ -205,6 +222,7 @@ class Text2Text(_SequenceModel):
         **kwargs,
     ):
         given = {name: value for name, value in locals().items() if name in _ARCH}
+        _check_model_arguments(type(self), kwargs)
         query_length = check_positive_int(query_length, "query_length")
         answer_length = check_positive_int(answer_length, "answer_length")
         table, arch = self._check_architecture(vocabulary, course_model, given)
@@ -307,6 +325,7 @@ class Image2Text(_SequenceModel):
         **kwargs,
     ):
         given = {name: value for name, value in locals().items() if name in _ARCH}
+        _check_model_arguments(type(self), kwargs)
         query_length = check_positive_int(query_length, "query_length")
         answer_length = check_positive_int(answer_length, "answer_length")
         table, arch = self._check_architecture(vocabulary, course_model, given)
