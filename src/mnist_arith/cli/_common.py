@@ -1,0 +1,246 @@
+"""What the commands share: errors, argument types and groups, models, reports.
+
+Every command module registers its parser with `add_command` and reads what it
+needs to know about a saved model from the model itself (`model_kind`).
+"""
+
+import argparse
+import pathlib
+
+from mnist_arith._io import check_output_path
+
+DIGIT_SOURCES_HELP = (
+    "where the digits come from: 'auto' (full MNIST when Keras has it or can "
+    "download it, else the embedded digits), 'embedded' (offline), 'mnist', an "
+    ".npz path, or a folder of MNIST's four idx files"
+)
+
+# The kind of each model class, in the order `model_kind` tries them.
+KINDS = (
+    ("text2text", "Text2Text"),
+    ("image2text", "Image2Text"),
+    ("reader", "DigitReader"),
+    ("text2image", "Text2Image"),
+    ("vae", "VAE"),
+    ("gan", "GAN"),
+    ("autoencoder", "Autoencoder"),
+)
+
+
+class UsageError(ValueError):
+    """A command-line argument that cannot work; reported with exit status 2."""
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def add_command(
+    commands: argparse._SubParsersAction, name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    """Adds a sub-command whose help shows the defaults of its options."""
+    return commands.add_parser(
+        name, help=summary, description=description, formatter_class=HelpFormatter
+    )
+
+
+def at_least(minimum: int):
+    """An argparse `type`: an integer of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer. Received: {text!r}"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {minimum}. Received: {value}"
+            )
+        return value
+
+    parse.__name__ = f"integer of at least {minimum}"
+    return parse
+
+
+positive_int = at_least(1)
+
+
+def add_seed_argument(parser: argparse.ArgumentParser) -> None:
+    """`--seed`: the one seed of data sampling, splits and initialisation."""
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the seed of every random choice"
+    )
+
+
+def add_digits_argument(parser: argparse.ArgumentParser) -> None:
+    """`--digits`: the source of the handwritten digits."""
+    parser.add_argument("--digits", default="auto", help=DIGIT_SOURCES_HELP)
+
+
+def add_split_arguments(
+    parser: argparse.ArgumentParser, preset_default: str | None = "2023"
+) -> None:
+    """The seeded split of a preset's queries that sequence models use."""
+    import mnist_arith
+
+    parser.add_argument(
+        "--preset",
+        choices=tuple(mnist_arith.PRESETS),
+        default=preset_default,
+        help="the course edition whose queries to use"
+        + ("" if preset_default else " (default: the model's own)"),
+    )
+    parser.add_argument(
+        "--num-samples",
+        type=positive_int,
+        help="a seeded random sample of the preset's queries (default: all)",
+    )
+    parser.add_argument(
+        "--train-fraction",
+        type=float,
+        default=0.5,
+        help="the seeded training share of the queries (the rest is held out)",
+    )
+    add_seed_argument(parser)
+
+
+def add_reader_arguments(parser: argparse.ArgumentParser, purpose: str):
+    """`--reader` and `--reader-epochs`; returns the group holding `--reader`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--reader",
+        metavar="FILE",
+        help=f"a saved digit reader to {purpose} (default: train one on the "
+        "training pool)",
+    )
+    parser.add_argument(
+        "--reader-epochs",
+        type=positive_int,
+        default=15,
+        help="epochs of the digit reader it trains when not given --reader",
+    )
+    return group
+
+
+def check_output(path: str | None, suffixes: tuple[str, ...], name: str) -> None:
+    """Checks an output path before any work: folder, extension, not a folder."""
+    if path is not None:
+        check_output_path(path, suffixes, name)
+
+
+def queries(arguments: argparse.Namespace, preset: str | None = None):
+    """The query set of `--preset` (or `preset`), `--num-samples` and `--seed`."""
+    import mnist_arith
+
+    return mnist_arith.make_queries(
+        preset or arguments.preset,
+        num_samples=arguments.num_samples,
+        seed=arguments.seed,
+    )
+
+
+def split(preset: str, arguments: argparse.Namespace):
+    """The seeded `(train, test)` split of a preset's queries."""
+    import mnist_arith
+
+    return mnist_arith.split_queries(
+        queries(arguments, preset), arguments.train_fraction, seed=arguments.seed
+    )
+
+
+def held_out_images(test, digits, seed: int):
+    """The held-out queries in handwriting from the test pool."""
+    import mnist_arith
+
+    return mnist_arith.render_query_images(
+        test.queries,
+        digits,
+        pool="test",
+        seed=seed + 1,
+        channel_axis=True,
+        glyph_style="2021" if (test.preset or "").startswith("2021") else "2023",
+    )
+
+
+def held_out_report(model, inputs, test):
+    """Predicts the held-out answers, prints the error analysis and returns it."""
+    import mnist_arith
+
+    table = test.character_table
+    predicted = table.decode(model.predict(inputs, batch_size=1024, verbose=0))
+    report = mnist_arith.analyze_errors(test, predicted)
+    print_report(report)
+    return report
+
+
+def print_report(report) -> None:
+    """Prints an `ErrorAnalysis`: exact match, per character, by kind."""
+    print(f"  exact match: {report.exact_match:.2%}")
+    print(f"  per character: {report.character_accuracy:.2%}")
+    print(f"  wrong answers by kind: {report.error_kinds}")
+    print(f"  exact match by operator: {_percentages(report.by_operator)}")
+    print(f"  exact match by carries/borrows: {_percentages(report.by_carries)}")
+
+
+def _percentages(values: dict) -> str:
+    return ", ".join(f"{key}: {value:.2%}" for key, value in values.items())
+
+
+def load_model(path: str):
+    """Loads a saved `.keras` model, with the package's custom objects."""
+    import keras
+
+    import mnist_arith  # noqa: F401  (registers the custom objects)
+
+    if not pathlib.Path(path).is_file():
+        raise FileNotFoundError(f"No such model file: {path}")
+    check_output_path(path, (".keras",), "MODEL")
+    return keras.saving.load_model(path)
+
+
+def model_kind(model) -> str:
+    """What a loaded model is, from its class: `"vae"`, `"text2text"`, ..."""
+    import mnist_arith
+    from mnist_arith.cli import _release_0_1_0
+
+    for kind, class_name in KINDS:
+        if isinstance(model, getattr(mnist_arith, class_name)):
+            return kind
+    return _release_0_1_0.model_kind(model)
+
+
+def obtain_reader(arguments: argparse.Namespace, digits, seed: int):
+    """The reader of `--reader`, or one trained for `--reader-epochs`."""
+    import mnist_arith
+
+    if arguments.reader:
+        return load_model(arguments.reader)
+    print(f"training a digit reader for {arguments.reader_epochs} epochs ...")
+    reader, accuracy = mnist_arith.train_digit_reader(
+        digits, epochs=arguments.reader_epochs, seed=seed
+    )
+    print(f"reader accuracy on the test pool: {accuracy:.2%}")
+    return reader
+
+
+def reader_vocabulary(reader) -> str:
+    """The characters a digit reader tells apart, in class order."""
+    import mnist_arith
+    from mnist_arith.cli import _release_0_1_0
+
+    if isinstance(reader, mnist_arith.DigitReader):
+        return reader.vocabulary
+    return _release_0_1_0.reader_vocabulary(reader)
+
+
+def describe(kind: str, path: str) -> str:
+    """`"an autoencoder model from PATH"`, for error messages."""
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{article} {kind} model from {path}"

@@ -1,0 +1,74 @@
+"""`mnist-arith images`: render queries in handwriting and save them."""
+
+import argparse
+import pathlib
+
+from mnist_arith._io import atomic_write
+from mnist_arith._io import save_figure
+from mnist_arith.cli import _common
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Adds the `images` command."""
+    import mnist_arith
+
+    parser = _common.add_command(
+        commands,
+        "images",
+        "render queries as handwritten images and save them",
+        "Renders queries in handwriting from a digit pool and saves them as a "
+        ".png figure (one query per row) or a .npy array of uint8 images.",
+    )
+    parser.add_argument(
+        "preset", choices=tuple(mnist_arith.PRESETS), help="the course edition"
+    )
+    parser.add_argument(
+        "--output", required=True, help="the .png figure or .npy array to write"
+    )
+    parser.add_argument(
+        "--count", type=_common.positive_int, default=8, help="queries to render"
+    )
+    parser.add_argument(
+        "--num-samples",
+        type=_common.positive_int,
+        help="draw the queries from a seeded random sample (default: in order)",
+    )
+    parser.add_argument(
+        "--pool",
+        choices=("train", "test"),
+        default="train",
+        help="the digit pool to draw the handwriting from",
+    )
+    _common.add_digits_argument(parser)
+    _common.add_seed_argument(parser)
+    parser.set_defaults(command=run)
+
+
+def run(arguments: argparse.Namespace) -> None:
+    """Renders the first `--count` queries and saves them."""
+    import numpy as np
+
+    import mnist_arith
+
+    _common.check_output(arguments.output, (".png", ".npy"), "--output")
+    queries = _common.queries(arguments)[: arguments.count]
+    digits = mnist_arith.load_digits(arguments.digits)
+    images = mnist_arith.render_query_images(
+        queries.queries,
+        digits,
+        pool=arguments.pool,
+        seed=arguments.seed,
+        dtype="uint8",
+        glyph_style="2021" if arguments.preset.startswith("2021") else "2023",
+    )
+    output = pathlib.Path(arguments.output)
+    if output.suffix.lower() == ".npy":
+        with atomic_write(output) as file:
+            np.save(file, images)
+    else:
+        figure = mnist_arith.plot_image_grid(images[..., None], image_width=0.5)
+        save_figure(figure, output, dpi=100, bbox_inches="tight")
+    print(
+        f"saved {len(images)} queries {images.shape} from the {digits.source!r} "
+        f"{arguments.pool} pool to {output}"
+    )
