@@ -1,7 +1,9 @@
 """The `mnist-arith` command line, end to end on tiny data."""
 
+import argparse
 import csv
 import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -150,38 +152,13 @@ def test_images_saves_a_png(tmp_path, small_digits):
     "arguments, message",
     [
         (["train", "text2text", "--output", "model.h5"], "`--output` to end with"),
-        (["train", "vae", "--output", "m.keras", "--epochs", "0"], "--epochs must"),
-        (
-            ["train", "autoencoder", "--conditional", "--output", "m.keras"],
-            "--conditional applies to vae and gan. Received: autoencoder",
-        ),
         (
             ["train", "text2text", "--notebook", "--units", "8", "--output", "m.keras"],
-            "--notebook builds the course's model exactly; drop --units",
+            "`units` cannot be set with course_model=True",
         ),
         (
             ["train", "text2text", "--train-fraction", "1.5", "--output", "m.keras"],
             "train_fraction",
-        ),
-        (
-            ["train", "text2text", "--reader", "r.keras", "--output", "m.keras"],
-            "--reader and --no-reader apply to image2text. Received: text2text",
-        ),
-        (
-            [
-                "train",
-                "image2text",
-                "--reader",
-                "r.keras",
-                "--no-reader",
-                "--output",
-                "m.keras",
-            ],
-            "--reader cannot go with --no-reader",
-        ),
-        (
-            ["train", "image2text", "--reader-epochs", "0", "--output", "m.keras"],
-            "--reader-epochs must",
         ),
         (
             [
@@ -191,19 +168,6 @@ def test_images_saves_a_png(tmp_path, small_digits):
             "--labels takes one class, or one per row (3). Received: --labels 1 2",
         ),
         (
-            ["train", "vae", "--codes", "4", "--output", "m.keras"],
-            "--codes applies to an unconditional gan. Received: vae",
-        ),
-        (
-            ["train", "gan", "--conditional", "--codes", "4", "--output", "m.keras"],
-            "Received: gan --conditional",
-        ),
-        (
-            ["train", "vae", "--large", "--output", "m.keras"],
-            "--large applies to gan. Received: vae",
-        ),
-        (["queries", "2023", "--show", "-1"], "--show must be at least 0"),
-        (
             ["queries", "2023", "--output", "q.txt"],
             "`--output` to end with one of ('.csv', '.npz')",
         ),
@@ -212,13 +176,77 @@ def test_images_saves_a_png(tmp_path, small_digits):
         (["sample", "missing.keras", "--output", "grid.png"], "No such model"),
     ],
 )
-def test_bad_arguments_exit_2_with_a_message(arguments, message, capsys, tmp_path):
-    os.chdir(tmp_path)
+def test_bad_arguments_exit_2_with_a_message(
+    arguments, message, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as raised:
         main(arguments)
     assert raised.value.code == 2
-    assert message in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: ") and message in error
+    assert "Traceback" not in error
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+# Options that do not apply to a model, or values out of range: argparse
+# itself refuses them, with its usage line, before anything runs.
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["train", "vae", "--reader", "x.keras"], "unrecognized arguments: --reader"),
+        (["train", "text2text", "--large"], "unrecognized arguments: --large"),
+        (["train", "autoencoder", "--conditional"], "unrecognized arguments"),
+        (["train", "vae", "--codes", "4"], "unrecognized arguments: --codes 4"),
+        (["train", "vae", "--large"], "unrecognized arguments: --large"),
+        (["train", "text2text", "--reader", "r.keras"], "unrecognized arguments"),
+        (["train", "text2text", "--digits", "embedded"], "unrecognized arguments"),
+        (["train", "gan", "--num-samples", "10"], "unrecognized arguments"),
+        (
+            ["train", "gan", "--conditional", "--codes", "4"],
+            "argument --codes: not allowed with argument --conditional",
+        ),
+        (
+            ["train", "image2text", "--reader", "r.keras", "--no-reader"],
+            "argument --no-reader: not allowed with argument --reader",
+        ),
+        (
+            ["train", "image2text", "--reader", "r.keras", "--notebook"],
+            "argument --notebook: not allowed with argument --reader",
+        ),
+        (["train", "vae", "--epochs", "0"], "argument --epochs: must be at least 1"),
+        (["train", "image2text", "--reader-epochs", "0"], "argument --reader-epochs"),
+        (["queries", "2023", "--show", "-1"], "argument --show: must be at least 0"),
+        (
+            ["interpolate", "m.keras", "--steps", "1"],
+            "argument --steps: must be at least 2. Received: 1",
+        ),
+    ],
+)
+def test_argparse_refuses_options_that_do_not_apply(
+    arguments, message, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as raised:
+        main([*arguments, "--output", "m.keras"])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("usage: mnist-arith") and message in error
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "arguments, flag",
+    [
+        (["train", "vae", "--reader", "x.keras", "--output", "v.keras"], "--reader"),
+        (["train", "text2text", "--large", "--output", "a.keras"], "--large"),
+    ],
+)
+def test_acceptance_flags_that_do_not_apply_exit_2(arguments, flag, tmp_path):
+    result = run_cli(*arguments)
+    assert result.returncode == 2
+    assert f"mnist-arith: error: unrecognized arguments: {flag}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -293,6 +321,10 @@ def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
         names = [layer.name for layer in keras.saving.load_model(path).layers]
         assert ("left_align" in names) is left_aligned
     assert "on the 32 held-out queries" in capsys.readouterr().out
+    # The saved model knows its edition (lengths, vocabulary, padding): no --preset.
+    for preset in ("2023", "2021"):
+        main(["evaluate", str(tmp_path / f"{preset}.keras"), "--num-samples", "64"])
+        assert f"on the 32 held-out {preset} queries" in capsys.readouterr().out
 
 
 def test_train_with_gated_feed_forward(tmp_path):
@@ -328,7 +360,9 @@ def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     assert 0 <= percentage("read as the requested class", output) <= 100
     with pytest.raises(SystemExit):
         main(["interpolate", str(model_path), "--steps", "1", "--output", str(strip)])
-    assert "--steps must be at least 2. Received: --steps 1" in capsys.readouterr().err
+    assert (
+        "argument --steps: must be at least 2. Received: 1" in capsys.readouterr().err
+    )
 
 
 def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
@@ -368,6 +402,24 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
         grids.append(output.read_bytes())
     assert grids[0] == grids[1] != grids[2]
     assert "trained gan for 1 epochs" in capsys.readouterr().out
+    strip = tmp_path / "strip.png"
+    main(["interpolate", str(model_path), "--paths", "1", "--steps", "2",
+          "--output", str(strip)])  # fmt: skip
+    assert strip.read_bytes()[:4] == b"\x89PNG"
+    # An unconditional GAN has no class to draw: --label is refused, not ignored.
+    with pytest.raises(SystemExit) as raised:
+        main(["interpolate", str(model_path), "--label", "3",
+              "--output", str(tmp_path / "labelled.png")])  # fmt: skip
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: --label applies to conditional")
+    assert "Received: --label 3" in error
+    assert not (tmp_path / "labelled.png").exists()
+    with pytest.raises(SystemExit) as raised:
+        main(["sample", str(model_path), "--queries", "1+1  ",
+              "--output", str(tmp_path / "q.png")])  # fmt: skip
+    assert raised.value.code == 2
+    assert "--queries does not apply to a gan model" in capsys.readouterr().err
 
 
 def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits):
@@ -506,16 +558,103 @@ def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     assert "gives inputs of shape (7, 28, 28, 1)" in capsys.readouterr().err
 
 
-def test_every_command_is_documented():
-    import pathlib
+RELEASE_0_1_0 = pathlib.Path(__file__).parent / "fixtures" / "release_0_1_0"
 
+
+def test_release_0_1_0_files_are_read_from_their_shapes(capsys):
+    # Anonymous functional models: kind and edition come from their shapes.
+    main(["evaluate", str(RELEASE_0_1_0 / "text2text.keras"), "--num-samples", "40"])
+    assert "text2text on the 20 held-out 2023 queries" in capsys.readouterr().out
+
+
+COMMON_TRAIN_OPTIONS = {"-h", "--help", "--output", "--epochs", "--batch-size",
+                        "--figure", "--quiet"}  # fmt: skip
+SPLIT = {"--preset", "--num-samples", "--train-fraction", "--seed"}
+ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
+                "--feed-forward", "--reverse"}  # fmt: skip
+GENERATIVE = {"--digits", "--latent-dim", "--seed"}
+TRAIN_OPTIONS = {
+    "text2text": ({"--notebook"} | SPLIT | ARCHITECTURE, 40, 32),
+    "image2text": (
+        {"--digits", "--reader", "--reader-epochs", "--no-reader", "--notebook"}
+        | SPLIT
+        | ARCHITECTURE,
+        40,
+        32,
+    ),
+    "text2image": ({"--digits", "--decoder-epochs"} | SPLIT, 40, 32),
+    "reader": ({"--preset", "--digits", "--seed"}, 15, 128),
+    "autoencoder": (GENERATIVE, 30, 64),
+    "vae": (GENERATIVE | {"--conditional"}, 30, 64),
+    "gan": (GENERATIVE | {"--conditional", "--codes", "--large"}, 30, 64),
+}
+
+
+def _subcommands(parser):
+    (commands,) = [
+        action for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]  # fmt: skip
+    return commands
+
+
+@pytest.mark.parametrize("model", sorted(TRAIN_OPTIONS))
+def test_train_help_lists_only_the_models_options_with_defaults(
+    model, capsys, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option
+    with pytest.raises(SystemExit) as raised:
+        main(["train", model, "--help"])
+    assert raised.value.code == 0
+    text = capsys.readouterr().out
+    own, epochs, batch_size = TRAIN_OPTIONS[model]
+    listed = set(re.findall(r"^  (-[-\w]+)", text, re.MULTILINE))
+    listed |= set(re.findall(r"^  -h, (--help)", text, re.MULTILINE))
+    assert listed == COMMON_TRAIN_OPTIONS | own
+    assert re.search(rf"--epochs EPOCHS\s+[^\n]*\(default: {epochs}\)", text)
+    assert re.search(
+        rf"--batch-size BATCH_SIZE\s+[^\n]*\(default: {batch_size}\)", text
+    )
+    assert "default: None" not in text and "default: False" not in text
+    parser = _subcommands(_subcommands(build_parser()).choices["train"]).choices[model]
+    for action in parser._actions:
+        if action.default not in (None, False, argparse.SUPPRESS):
+            assert f"(default: {action.default})" in text, action.dest
+
+
+def _parsers(parser):
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, choice in zip(
+                action.choices, action._choices_actions, strict=True
+            ):
+                assert choice.help, f"{parser.prog} {name} has no summary"
+            for child in action.choices.values():
+                yield from _parsers(child)
+
+
+def test_every_option_of_every_parser_has_help():
+    parsers = list(_parsers(build_parser()))
+    assert len(parsers) == 1 + 6 + 7  # mnist-arith, its commands, train's models
+    missing = [
+        f"{parser.prog} {action.option_strings or action.dest}"
+        for parser in parsers
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction)
+        and not (action.help or "").strip()
+    ]
+    assert not missing, missing
+
+
+def test_every_command_is_documented():
     page = pathlib.Path(__file__).resolve().parents[1] / "docs" / "api" / "cli.md"
     text = page.read_text(encoding="utf-8")
     parser = build_parser()
-    (commands,) = [
-        action.choices for action in parser._actions if isinstance(action.choices, dict)
-    ]
+    commands = _subcommands(parser).choices
     missing = [name for name in commands if f"| `{name}" not in text]
+    models = _subcommands(commands["train"]).choices
+    missing += [f"train {name}" for name in models if f"| `train {name}" not in text]
     assert not missing, f"document these commands in docs/api/cli.md: {missing}"
 
 
