@@ -56,7 +56,7 @@ def test_readability_counts_exact_reads(digits):
         ]
     )
     assert readability(reader, rendered, answers) == expected
-    with pytest.raises(ValueError, match=r"2 image sequences.*3 answers"):
+    with pytest.raises(ValueError, match=r"sequence \(2\)\. Received: 3 answers"):
         readability(reader, rendered, [*answers, "1  "])
 
 
