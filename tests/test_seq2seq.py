@@ -388,3 +388,22 @@ def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path):
         ],
         "images": ["Image2Text", COURSE, "right", 5, True],
     }
+
+
+def test_a_loaded_image2text_keeps_its_reader_frozen(tmp_path):
+    reader = mnist_arith.digit_reader(filters=4)
+    model = image2text(**SMALL, character_reader=reader)
+    model.optimizer.build(model.trainable_variables)  # as after a fit
+    model.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras")
+    assert not loaded.character_reader.trainable
+    assert len(loaded.trainable_variables) == len(model.trainable_variables)
+
+
+def test_a_frozen_model_stays_frozen_when_loaded(tmp_path):
+    model = text2text(**SMALL)
+    model.trainable = False
+    model.optimizer.build(model.trainable_variables)
+    model.save(tmp_path / "frozen.keras")
+    loaded = keras.saving.load_model(tmp_path / "frozen.keras")
+    assert not loaded.trainable and loaded.trainable_variables == []

@@ -75,7 +75,11 @@ class DigitReader(keras.Model):
         for layer in layers:
             outputs = layer(outputs)
         kwargs.setdefault("name", "digit_reader")
+        # Through the setter, which freezes every layer: the constructor's
+        # `trainable` sets only the model's own flag.
+        trainable = kwargs.pop("trainable", True)
         super().__init__(inputs, outputs, **kwargs)
+        self.trainable = trainable
         self.vocabulary = table.characters
         self.filters = filters
 

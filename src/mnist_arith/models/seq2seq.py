@@ -247,7 +247,10 @@ class Text2Text(_SequenceModel):
             )
             outputs = _encoder_decoder(embedded, answer_length, table.size, arch)
         kwargs.setdefault("name", "text2text")
+        trainable = kwargs.pop("trainable", True)
         super().__init__(inputs, outputs, **kwargs)
+        if not trainable:  # The setter freezes every layer; True would thaw a reader.
+            self.trainable = False
         self._set_attributes(table, query_length, answer_length, course_model, given)
         self._architecture["digit_places"] = digit_places
 
@@ -360,7 +363,10 @@ class Image2Text(_SequenceModel):
                 )
             outputs = _encoder_decoder(embedded, answer_length, table.size, arch)
         kwargs.setdefault("name", "image2text")
+        trainable = kwargs.pop("trainable", True)
         super().__init__(inputs, outputs, **kwargs)
+        if not trainable:  # The setter freezes every layer; True would thaw a reader.
+            self.trainable = False
         self._set_attributes(table, query_length, answer_length, course_model, given)
         self._architecture["filters"] = filters
         self._reader_config = (
