@@ -189,6 +189,22 @@ def test_bad_arguments_exit_2_with_a_message(
     assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"random bytes, not a zip archive", b"PK\x05\x06" + bytes(18)],
+)
+def test_a_damaged_model_file_is_a_user_error(content, capsys, tmp_path):
+    path = tmp_path / "broken.keras"
+    path.write_bytes(content)
+    with pytest.raises(SystemExit) as raised:
+        main(["evaluate", str(path)])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: ")
+    assert "is not a valid .keras model file" in error and "Received: MODEL=" in error
+    assert "Traceback" not in error
+
+
 # Options that do not apply to a model, or values out of range: argparse
 # itself refuses them, with its usage line, before anything runs.
 @pytest.mark.parametrize(

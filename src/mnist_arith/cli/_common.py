@@ -6,6 +6,7 @@ needs to know about a saved model from the model itself (`model_kind`).
 
 import argparse
 import pathlib
+import zipfile
 
 from mnist_arith._io import check_output_path
 
@@ -202,7 +203,19 @@ def load_model(path: str):
     if not pathlib.Path(path).is_file():
         raise FileNotFoundError(f"No such model file: {path}")
     check_output_path(path, (".keras",), "MODEL")
-    return keras.saving.load_model(path)
+    if not zipfile.is_zipfile(path):  # Keras would say "File not found".
+        raise ValueError(
+            f"{path} is not a valid .keras model file: not a zip archive. "
+            f"Received: MODEL={path!r}"
+        )
+    try:
+        return keras.saving.load_model(path)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
+        # A zip archive that is not a Keras file (no config.json, ...).
+        raise ValueError(
+            f"{path} is not a valid .keras model file: "
+            f"{type(error).__name__}: {error}. Received: MODEL={path!r}"
+        ) from error
 
 
 def model_kind(model) -> str:
