@@ -315,9 +315,11 @@ def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
     assert "300 training queries (50%, seed 1), 300 held out" in trained.stdout
     assert model_path.is_file() and curves.read_bytes()[:4] == b"\x89PNG"
     figure = tmp_path / "errors.png"
-    evaluated = run_cli("evaluate", str(model_path), *split, "--figure", str(figure))
+    # The model carries its split: evaluate needs no split option.
+    evaluated = run_cli("evaluate", str(model_path), "--figure", str(figure))
     assert evaluated.returncode == 0, evaluated.stderr[-3000:]
     assert "on the 300 held-out 2023 queries" in evaluated.stdout
+    assert "(train fraction 50%, seed 1)" in evaluated.stdout
     # The saved model scores the held-out split exactly as right after training.
     assert percentage("exact match", evaluated.stdout) == percentage(
         "exact match", trained.stdout
@@ -326,6 +328,12 @@ def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
         "per character", trained.stdout
     )
     assert figure.read_bytes()[:4] == b"\x89PNG"
+    # Another split would score training queries as held out: refused.
+    other = run_cli("evaluate", str(model_path), "--train-fraction", "0.3")
+    assert other.returncode == 2
+    assert "trained on the split" in other.stderr
+    assert "Received: --train-fraction 0.3" in other.stderr
+    assert "Traceback" not in other.stderr
 
 
 def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
@@ -569,9 +577,11 @@ def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     assert "digit reader" not in capsys.readouterr().out
     layer_names = [layer.name for layer in keras.saving.load_model(own_path).layers]
     assert "digit_places" not in layer_names
+    # Another edition than the one it was trained on is refused.
     with pytest.raises(SystemExit):
         main(["evaluate", str(model_path), "--preset", "2021", *split])
-    assert "gives inputs of shape (7, 28, 28, 1)" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "trained on the split" in error and "Received: --preset 2021" in error
 
 
 RELEASE_0_1_0 = pathlib.Path(__file__).parent / "fixtures" / "release_0_1_0"

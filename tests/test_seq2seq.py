@@ -407,3 +407,17 @@ def test_a_frozen_model_stays_frozen_when_loaded(tmp_path):
     model.save(tmp_path / "frozen.keras")
     loaded = keras.saving.load_model(tmp_path / "frozen.keras")
     assert not loaded.trainable and loaded.trainable_variables == []
+
+
+def test_a_recorded_training_split_travels_with_the_model(tmp_path):
+    model = text2text(**SMALL)
+    assert model.training_split is None
+    split = {"preset": "2023", "num_samples": None, "train_fraction": 0.1, "seed": 3}
+    model.training_split = split
+    assert model.get_config()["training_split"] == split
+    assert assert_config_round_trip(model).training_split == split
+    model.optimizer.build(model.trainable_variables)
+    model.save(tmp_path / "model.keras")
+    assert keras.saving.load_model(tmp_path / "model.keras").training_split == split
+    with pytest.raises(ValueError, match="Received: training_split=\\['2023'\\]"):
+        model.training_split = ["2023"]

@@ -85,11 +85,21 @@ def add_digits_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digits", default="auto", help=DIGIT_SOURCES_HELP)
 
 
+SPLIT_DEFAULTS = {"num_samples": None, "train_fraction": 0.5, "seed": 0}
+"""The split options' defaults, where the model records none."""
+
+
 def add_split_arguments(
     parser: argparse.ArgumentParser, preset_default: str | None = "2023"
 ) -> None:
-    """The seeded split of a preset's queries that sequence models use."""
+    """The seeded split of a preset's queries that sequence models use.
+
+    With `preset_default=None` (evaluation), the options default to `None`:
+    the split the model recorded, else `SPLIT_DEFAULTS`.
+    """
     import mnist_arith
+
+    recorded = preset_default is None
 
     parser.add_argument(
         "--preset",
@@ -106,10 +116,52 @@ def add_split_arguments(
     parser.add_argument(
         "--train-fraction",
         type=float,
-        default=0.5,
-        help="the seeded training share of the queries (the rest is held out)",
+        default=None if recorded else SPLIT_DEFAULTS["train_fraction"],
+        help="the seeded training share of the queries (the rest is held out)"
+        + (" (default: the model's own, else 0.5)" if recorded else ""),
     )
-    add_seed_argument(parser)
+    if recorded:
+        parser.add_argument(
+            "--seed",
+            type=int,
+            help="the seed of every random choice (default: the model's own "
+            "split seed, else 0)",
+        )
+    else:
+        add_seed_argument(parser)
+
+
+def training_split(arguments: argparse.Namespace) -> dict:
+    """The record of a training split that a trained model carries."""
+    return {
+        "preset": arguments.preset,
+        "num_samples": arguments.num_samples,
+        "train_fraction": arguments.train_fraction,
+        "seed": arguments.seed,
+    }
+
+
+def resolve_split(arguments: argparse.Namespace, recorded: dict | None):
+    """`arguments` with the split the model was trained on filled in.
+
+    An option given on the command line that disagrees with the recorded
+    split is refused: the held-out queries would include training queries.
+    """
+    resolved = argparse.Namespace(**vars(arguments))
+    for name, default in {"preset": None, **SPLIT_DEFAULTS}.items():
+        given = getattr(arguments, name)
+        own = None if recorded is None else recorded.get(name, default)
+        if recorded is not None and given is not None and given != own:
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(
+                f"The model was trained on the split {recorded}; scoring it on "
+                f"another one would count training queries as held out. Leave "
+                f"{flag} out. Received: {flag} {given}"
+            )
+        if given is None:
+            given = default if recorded is None else own
+        setattr(resolved, name, given)
+    return resolved
 
 
 def add_reader_arguments(parser: argparse.ArgumentParser, purpose: str):

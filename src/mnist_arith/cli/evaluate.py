@@ -49,6 +49,7 @@ def run(arguments: argparse.Namespace) -> None:
             "evaluate scores sequence models, text2image, VAE, GAN and reader "
             f"models. Received: {_common.describe(kind, arguments.model_path)}"
         )
+    arguments = _common.resolve_split(arguments, recorded_split(model))
     if kind in SEQUENCE_KINDS:
         _evaluate_sequence_model(model, kind, arguments)
         return
@@ -67,6 +68,16 @@ def run(arguments: argparse.Namespace) -> None:
         _evaluate_text2image(model, reader, digits, arguments)
     else:
         _evaluate_generative_model(model, kind, reader, digits, arguments.seed)
+
+
+def recorded_split(model) -> dict | None:
+    """The training split a sequence or text2image model carries, if any."""
+    import mnist_arith
+
+    sequence_classes = (mnist_arith.Text2Text, mnist_arith.Image2Text)
+    if isinstance(model, mnist_arith.Text2Image):
+        model = model.text_model
+    return model.training_split if isinstance(model, sequence_classes) else None
 
 
 def course_edition(model) -> str:

@@ -7,6 +7,8 @@ knows its vocabulary, its query and answer lengths and how its answers are
 padded. `text2text()` and `image2text()` build and compile them in one line.
 """
 
+import json
+
 import keras
 
 from mnist_arith._validation import check_bool
@@ -124,6 +126,38 @@ class _SequenceModel(keras.Model):
         self._architecture = dict(arch)
 
     @property
+    def training_split(self) -> dict | None:
+        """The query split the model was trained on, if it was recorded.
+
+        The command line records `{"preset", "num_samples", "train_fraction",
+        "seed"}` when it trains a model, and `mnist-arith evaluate` scores
+        the model on the queries that split held out (and refuses another
+        split, which would score training queries). It is saved with the
+        model; `None` when nothing was recorded.
+        """
+        split = getattr(self, "_training_split_json", None)
+        return None if split is None else json.loads(split)
+
+    @training_split.setter
+    def training_split(self, split: dict | None) -> None:
+        if split is not None and (
+            not isinstance(split, dict)
+            or not all(isinstance(key, str) for key in split)
+            or not all(
+                value is None or isinstance(value, str | int | float)
+                for value in split.values()
+            )
+        ):
+            raise ValueError(
+                "Expected `training_split` to be None or a dict from names to "
+                f"strings or numbers. Received: training_split={split!r}"
+            )
+        # A JSON string: TensorFlow would wrap a dict attribute for tracking.
+        self._training_split_json = (
+            None if split is None else json.dumps(split, sort_keys=True)
+        )
+
+    @property
     def padding(self) -> str:
         """How the answers are padded: `"right"` (2023) or `"left"` (2021)."""
         return self._architecture["padding"]
@@ -138,12 +172,21 @@ class _SequenceModel(keras.Model):
             "vocabulary": self.vocabulary,
             "course_model": self.course_model,
             **self._architecture,
+            **(
+                {}
+                if self.training_split is None
+                else {"training_split": self.training_split}
+            ),
         }
 
     @classmethod
     def from_config(cls, config: dict):
         """Rebuilds the model from `get_config()`."""
-        return cls(**config)
+        config = dict(config)
+        split = config.pop("training_split", None)
+        model = cls(**config)
+        model.training_split = split
+        return model
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")

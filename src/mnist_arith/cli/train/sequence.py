@@ -111,6 +111,7 @@ def train_text2text(arguments: argparse.Namespace, verbose):
         table.characters,
         **_factory_options(arguments, train.padding),
     )
+    model.training_split = _common.training_split(arguments)
     _print_split(arguments, train, test)
     history = model.fit(
         table.encode(train.queries),
@@ -141,6 +142,7 @@ def train_image2text(arguments: argparse.Namespace, verbose):
         train.character_table.characters,
         **options,
     )
+    model.training_split = _common.training_split(arguments)
     _print_split(arguments, train, test)
     dataset = mnist_arith.QueryDataset(
         train,

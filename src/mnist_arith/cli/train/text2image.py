@@ -44,6 +44,7 @@ def train(arguments: argparse.Namespace, verbose):
         seed=arguments.seed,
         verbose=verbose,
     )
+    model.text_model.training_split = _common.training_split(arguments)
     table = train_split.character_table
     predicted = table.decode(
         model.text_model.predict(table.encode(test.queries), verbose=0)
