@@ -52,10 +52,11 @@ def check_output_path(
         >>> folder = tempfile.mkdtemp()
         >>> check_output_path(f"{folder}/queries.CSV", (".csv", ".npz")).suffix
         '.CSV'
-        >>> check_output_path(folder, (".csv",))
-        Traceback (most recent call last):
-        ...
-        ValueError: Expected `path` to be a file path, not a folder. Received: ...
+        >>> try:
+        ...     check_output_path(folder, (".csv",))
+        ... except ValueError as error:
+        ...     print(str(error).split(" Received")[0])
+        Expected `path` to be a file path, not a folder.
     """
     accepted = _check_suffixes(suffixes)
     if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path):
