@@ -2,6 +2,9 @@
 
 Above `models` in the import order: the image scores use a trained
 `DigitReader` to read or embed images.
+
+A little over 400 lines: the error analysis and the image scores share
+the checks of predictions, probabilities and features.
 """
 
 import dataclasses

@@ -7,6 +7,9 @@ with stride 2 and `"same"` padding, so a side of `n` pixels becomes
 down-sampling network ends with, doubles it per layer and crops the result
 to the requested shape, so 28x28 digits work with any number of layers that
 28 pixels allow (up to 5), and 64x64 faces with up to 6.
+
+A little over 400 lines: `conv_net` and `deconv_net` mirror each other and
+share their checks.
 """
 
 import math

@@ -11,6 +11,9 @@ The helpers of `mnist_arith.latent` take any `GenerativeModel`.
 written once, for any model class that holds sub-models under constructor
 arguments of the same name. `OneHot`, `image_inputs` and `latent_inputs` give
 conditional networks their labels.
+
+A little over 400 lines: the base class documents the interface every
+generative model and `latent.py` rely on.
 """
 
 from collections.abc import Sequence

@@ -34,6 +34,10 @@ returns the text model's answer probabilities, the compiled loss
 (categorical cross-entropy) compares them with the answers, and the
 decoder's variables are left out of the model's trainable variables, so no
 optimizer sees them. `train_text2image` trains both parts and assembles them.
+
+Longer than 400 lines: `Text2Image` overrides training (`compute_loss`,
+the trainable-weight lists) and drawing (`generate`) and documents both;
+its trainer lives in `text2image_training.py`.
 """
 
 from collections.abc import Sequence
