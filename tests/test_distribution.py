@@ -145,7 +145,7 @@ CHILD = textwrap.dedent(
         "text2text": run(
             "text2text",
             lambda: mnist_arith.text2text(
-                5, 3, 13, units=16, encoder_layers=1, decoder_layers=1, dropout=0.0
+                5, 3, units=16, encoder_layers=1, decoder_layers=1, dropout=0.0
             ),
             x_text,
             y_text,
