@@ -25,6 +25,8 @@ CONSTANTS = {"COURSE_VOCABULARY", "MULTIPLICATION_VOCABULARY", "PRESETS"}
 """Public names that are data, not callables: nothing to call badly."""
 
 NAN_IMAGES = np.full((2, 28, 28, 1), np.nan, dtype="float32")
+# Plots draw NaN pixels blank (gaps in strips); infinite pixels are refused.
+INF_IMAGES = np.full((2, 28, 28, 1), np.inf, dtype="float32")
 
 
 @functools.cache
@@ -396,7 +398,7 @@ BAD_INPUTS = {
     "plot_image_grid": [
         ("image_width 0", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), image_width=0), ValueError, "image_width"),
         ("no columns", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), 0), ValueError, "num_columns"),
-        ("NaN images", lambda: ma.plot_image_grid(NAN_IMAGES), ValueError, "images"),
+        ("infinite images", lambda: ma.plot_image_grid(INF_IMAGES), ValueError, "images"),
         ("too few titles", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), titles=["a"]), ValueError, "titles"),
         ("NaN value range", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), value_range=(0, np.nan)), ValueError, "value_range"),
     ],
@@ -404,14 +406,14 @@ BAD_INPUTS = {
         ("image_width 0", lambda: ma.plot_interpolation(np.zeros((3, 8, 8)), image_width=0), ValueError, "image_width"),
         ("negative image_width", lambda: ma.plot_interpolation(np.zeros((3, 8, 8)), image_width=-1.0), ValueError, "image_width"),
         ("one image", lambda: ma.plot_interpolation(np.zeros((8, 8))), ValueError, "images"),
-        ("NaN images", lambda: ma.plot_interpolation(NAN_IMAGES), ValueError, "images"),
+        ("infinite images", lambda: ma.plot_interpolation(INF_IMAGES), ValueError, "images"),
         ("title not a string", lambda: ma.plot_interpolation(np.zeros((3, 8, 8)), title=5), ValueError, "title"),
     ],
     "plot_latent_arithmetic": [
         ("no rows", lambda: ma.plot_latent_arithmetic(*[np.zeros((1, 8, 8))] * 4, max_rows=0), ValueError, "max_rows"),
         ("image_width 0", lambda: ma.plot_latent_arithmetic(*[np.zeros((1, 8, 8))] * 4, image_width=0), ValueError, "image_width"),
         ("group_a of one axis", lambda: ma.plot_latent_arithmetic(np.zeros(8), *[np.zeros((1, 8, 8))] * 3), ValueError, "group_a"),
-        ("NaN result", lambda: ma.plot_latent_arithmetic(*[np.zeros((1, 8, 8))] * 3, np.full((8, 8), np.nan)), ValueError, "result"),
+        ("infinite result", lambda: ma.plot_latent_arithmetic(*[np.zeros((1, 8, 8))] * 3, np.full((8, 8), np.inf)), ValueError, "result"),
     ],
     "plot_training_curves": [
         ("empty history", lambda: ma.plot_training_curves({}), ValueError, "history"),

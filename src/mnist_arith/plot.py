@@ -357,7 +357,8 @@ def _check_images(array, name):
             f"numbers with 1 or 3 channels and n > 0. Received: {name}.shape="
             f"{array.shape}, dtype={array.dtype}"
         )
-    check_finite_array(array, name)
+    # NaN pixels are drawn blank (a gap in a strip); infinities are refused.
+    check_finite_array(np.where(np.isnan(array), 0, array), name)
     return array
 
 
