@@ -44,7 +44,13 @@ def _modules():
 
 def _imports(tree):
     """`(name, line, at_module_level)` of every mnist_arith import."""
-    top_level = {id(node) for node in tree.body}
+    in_functions = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for inner in ast.walk(node)
+        if inner is not node
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
@@ -54,7 +60,7 @@ def _imports(tree):
             continue
         for name in names:
             if name == "mnist_arith" or name.startswith("mnist_arith."):
-                yield name, node.lineno, id(node) in top_level
+                yield name, node.lineno, id(node) not in in_functions
 
 
 MODULES = dict(_modules())

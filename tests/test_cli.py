@@ -1,6 +1,7 @@
 """The `mnist-arith` command line, end to end on tiny data."""
 
 import argparse
+import builtins
 import csv
 import os
 import pathlib
@@ -203,6 +204,32 @@ def test_a_damaged_model_file_is_a_user_error(content, capsys, tmp_path):
     assert error.startswith("mnist-arith: error: ")
     assert "is not a valid .keras model file" in error and "Received: MODEL=" in error
     assert "Traceback" not in error
+
+
+def test_unreadable_files_are_user_errors(capsys, tmp_path, monkeypatch):
+    model = tmp_path / "locked.keras"
+    digits = tmp_path / "locked.npz"
+    for path in (model, digits):
+        path.write_bytes(b"PK\x05\x06" + bytes(18))
+    real_open = builtins.open
+
+    def open_as_another_user(file, *arguments, **keywords):
+        if str(file) in (str(model), str(digits)):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *arguments, **keywords)
+
+    monkeypatch.setattr(builtins, "open", open_as_another_user)
+    output = tmp_path / "images.png"
+    for arguments, path in [
+        (["evaluate", str(model)], model),
+        (["images", "2023", "--digits", str(digits), "--output", str(output)], digits),
+    ]:
+        with pytest.raises(SystemExit) as raised:
+            main(arguments)
+        assert raised.value.code == 2
+        error = capsys.readouterr().err
+        assert error == f"mnist-arith: error: Permission denied: {path}\n"
+    assert not output.exists()
 
 
 # Options that do not apply to a model, or values out of range: argparse

@@ -25,7 +25,7 @@ def test_public_api_is_flat_and_complete():
         for name, value in vars(mnist_arith).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    assert public - {"import_keras"} == set(mnist_arith.__all__)
+    assert public == set(mnist_arith.__all__)
 
 
 def test_every_public_name_is_in_the_api_docs():
@@ -38,7 +38,8 @@ def test_every_public_name_is_in_the_api_docs():
     assert not missing, f"add these to a page of docs/api: {missing}"
 
 
-def run_import(tmp_path, backend, fake_modules=()):
+def run_python(tmp_path, backend, arguments, fake_modules=()):
+    """Runs `python ARGUMENTS` with `fake_modules` failing to import."""
     for module in fake_modules:
         (tmp_path / f"{module}.py").write_text(
             "raise ImportError('not installed here')\n"
@@ -48,7 +49,7 @@ def run_import(tmp_path, backend, fake_modules=()):
         [str(tmp_path), environment.get("PYTHONPATH", "")]
     )
     return subprocess.run(
-        [sys.executable, "-c", "import mnist_arith"],
+        [sys.executable, *arguments],
         capture_output=True,
         text=True,
         env=environment,
@@ -56,20 +57,57 @@ def run_import(tmp_path, backend, fake_modules=()):
     )
 
 
+USE_THE_API = "import mnist_arith; mnist_arith.make_queries('2023')"
+
+
 @pytest.mark.parametrize("backend", ["jax", "tensorflow", "torch"])
-def test_missing_backend_names_the_extra(tmp_path, backend):
-    result = run_import(tmp_path, backend, fake_modules=[backend])
+def test_missing_backend_names_what_to_install(tmp_path, backend):
+    result = run_python(tmp_path, backend, ["-c", USE_THE_API], [backend])
     assert result.returncode != 0
     message = result.stderr.strip().splitlines()[-1]
-    assert "ImportError: mnist_arith needs Keras 3 with a backend" in message
+    assert "BackendError: mnist_arith needs Keras 3 with a backend" in message
     assert f"the '{backend}' backend could not be imported" in message
-    assert 'pip install "mnist-arith[jax]"' in message
+    assert "`pip install jax`" in message and "KERAS_BACKEND=jax" in message
+
+
+def test_missing_backend_is_an_import_error_at_first_use(tmp_path):
+    script = (
+        "import mnist_arith\n"
+        "try:\n"
+        "    from mnist_arith import text2text\n"
+        "except ImportError as error:\n"
+        "    print('ImportError', error)\n"
+        "print(hasattr(mnist_arith, '__wrapped__'))\n"
+    )
+    result = run_python(tmp_path, "torch", ["-c", script], ["torch"])
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()
+    assert first.startswith("ImportError mnist_arith needs Keras 3")
+    assert second == "False"
 
 
 def test_unknown_backend(tmp_path):
-    result = run_import(tmp_path, "theano")
+    result = run_python(tmp_path, "theano", ["-c", USE_THE_API])
     assert result.returncode != 0
-    assert "KERAS_BACKEND='theano'" in result.stderr
+    assert "KERAS_BACKEND='theano'" in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("backend", ["theano", "torch"])
+def test_command_line_without_a_backend(tmp_path, backend):
+    fake = ["torch"] if backend == "torch" else []
+    help_text = run_python(
+        tmp_path, backend, ["-m", "mnist_arith", "train", "gan", "--help"], fake
+    )
+    assert help_text.returncode == 0, help_text.stderr
+    assert help_text.stdout.startswith("usage: mnist-arith train gan")
+    result = run_python(
+        tmp_path, backend, ["-m", "mnist_arith", "queries", "2023"], fake
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("mnist-arith: error: mnist_arith ")
+    assert ("KERAS_BACKEND='theano'" if backend == "theano" else "pip install") in line
 
 
 # `__main__` runs the command line when imported; its doctests live in `cli`.

@@ -6,16 +6,20 @@ BACKENDS = ("jax", "tensorflow", "torch")
 """The backends mnist_arith supports, each installed with the extra of its name."""
 
 
+class BackendError(ImportError):
+    """Keras or the backend `KERAS_BACKEND` selects cannot be used."""
+
+
 def import_keras():
     """Imports and returns `keras`, explaining how to install a missing backend.
 
     Raises:
-        ValueError: if `KERAS_BACKEND` names a backend mnist_arith doesn't support.
-        ImportError: if Keras or the selected backend is not installed.
+        BackendError: if `KERAS_BACKEND` names a backend mnist_arith doesn't
+            support, or Keras or the selected backend is not installed.
     """
     requested = os.environ.get("KERAS_BACKEND")
     if requested is not None and requested not in BACKENDS:
-        raise ValueError(
+        raise BackendError(
             f"mnist_arith runs on {', '.join(BACKENDS)}; set KERAS_BACKEND to one "
             f"of them. Received: KERAS_BACKEND={requested!r}"
         )
@@ -23,10 +27,19 @@ def import_keras():
     try:
         import keras
     except ImportError as error:
-        raise ImportError(
+        raise BackendError(
             f"mnist_arith needs Keras 3 with a backend, and the {backend!r} backend "
-            f"could not be imported ({error}). Install one with "
-            '`pip install "mnist-arith[jax]"` (or [tensorflow], [torch]) and set '
-            "KERAS_BACKEND to its name (Keras defaults to tensorflow)."
+            f"could not be imported ({error}). Install a backend, for example "
+            "`pip install jax`, and select it with `export KERAS_BACKEND=jax` "
+            "(tensorflow and torch work too; Keras defaults to tensorflow)."
         ) from error
     return keras
+
+
+def backend_error():
+    """The `BackendError` that importing Keras raises here, or None if it works."""
+    try:
+        import_keras()
+    except BackendError as error:
+        return error
+    return None

@@ -14,12 +14,15 @@ KERAS_BACKEND=jax mnist-arith sample vae.keras --output samples.png
 
 One module per command; `train` has one sub-command per model, each with only
 the options that apply to it. A saved model tells the commands what it is.
-Bad arguments print a message naming the argument and exit with status 2.
+Bad arguments, missing or unreadable files and a missing backend print one
+line naming the argument, file or backend and exit with status 2; `--help`
+works without a backend.
 """
 
 import argparse
 import sys
 
+from mnist_arith import _keras
 from mnist_arith.cli import evaluate
 from mnist_arith.cli import images
 from mnist_arith.cli import interpolate
@@ -54,10 +57,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     try:
+        # Help and bad arguments need no backend; every command does.
+        _keras.import_keras()
         arguments.command(arguments)
-    except (UsageError, ValueError, FileNotFoundError) as error:
-        parser.exit(2, f"{parser.prog}: error: {error}\n")
+    except (UsageError, ValueError, OSError, _keras.BackendError) as error:
+        parser.exit(2, f"{parser.prog}: error: {_message(error)}\n")
     return 0
+
+
+def _message(error: Exception) -> str:
+    """What a user error says, with the file it concerns for an `OSError`."""
+    if isinstance(error, OSError) and error.filename is not None:
+        reason = error.strerror or str(error)
+        return f"{reason}: {error.filename}"
+    return str(error)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ import pathlib
 import zipfile
 
 from mnist_arith._io import check_output_path
+from mnist_arith.data.queries import PRESETS
 
 DIGIT_SOURCES_HELP = (
     "where the digits come from: 'auto' (full MNIST when Keras has it or can "
@@ -97,13 +98,11 @@ def add_split_arguments(
     With `preset_default=None` (evaluation), the options default to `None`:
     the split the model recorded, else `SPLIT_DEFAULTS`.
     """
-    import mnist_arith
-
     recorded = preset_default is None
 
     parser.add_argument(
         "--preset",
-        choices=tuple(mnist_arith.PRESETS),
+        choices=tuple(PRESETS),
         default=preset_default,
         help="the course edition whose queries to use"
         + ("" if preset_default else " (default: the model's own)"),
@@ -255,6 +254,9 @@ def load_model(path: str):
     if not pathlib.Path(path).is_file():
         raise FileNotFoundError(f"No such model file: {path}")
     check_output_path(path, (".keras",), "MODEL")
+    # An unreadable file raises PermissionError here; `is_zipfile` and Keras
+    # would call it "not a zip archive" or "File not found".
+    open(path, "rb").close()
     if not zipfile.is_zipfile(path):  # Keras would say "File not found".
         raise ValueError(
             f"{path} is not a valid .keras model file: not a zip archive. "
@@ -262,6 +264,8 @@ def load_model(path: str):
         )
     try:
         return keras.saving.load_model(path)
+    except PermissionError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
         # A zip archive that is not a Keras file (no config.json, ...).
         raise ValueError(

@@ -10,8 +10,6 @@ from mnist_arith.cli import _common
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Adds the `images` command."""
-    import mnist_arith
-
     parser = _common.add_command(
         commands,
         "images",
@@ -20,7 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ".png figure (one query per row) or a .npy array of uint8 images.",
     )
     parser.add_argument(
-        "preset", choices=tuple(mnist_arith.PRESETS), help="the course edition"
+        "preset", choices=tuple(_common.PRESETS), help="the course edition"
     )
     parser.add_argument(
         "--output", required=True, help="the .png figure or .npy array to write"

@@ -7,8 +7,6 @@ from mnist_arith.cli import _common
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Adds the `queries` command."""
-    import mnist_arith
-
     parser = _common.add_command(
         commands,
         "queries",
@@ -17,7 +15,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "their answers, or saves all of them as .csv or .npz.",
     )
     parser.add_argument(
-        "preset", choices=tuple(mnist_arith.PRESETS), help="the course edition"
+        "preset", choices=tuple(_common.PRESETS), help="the course edition"
     )
     parser.add_argument(
         "--num-samples",

@@ -293,6 +293,8 @@ def _load_file_version(path, source, size, modified) -> Digits:
                     if names.issuperset(layout):
                         arrays = [archive[name] for name in layout]
                         break
+    except PermissionError:
+        raise  # Not a damaged file: a file this user may not read.
     except _DECODING_ERRORS as error:
         raise _invalid(path, "digits .npz file", error) from error
     if arrays is not None:
@@ -325,6 +327,8 @@ def _read_idx(path, dimensions):
     try:
         with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
             data = handle.read()
+    except PermissionError:
+        raise  # Not a damaged file: a file this user may not read.
     except (OSError, EOFError, zlib.error) as error:
         raise _invalid(path, "MNIST idx file", error) from error
     header = 4 + 4 * dimensions

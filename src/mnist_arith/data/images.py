@@ -116,6 +116,8 @@ def load_images(
 def _read(path, image_size, grayscale):
     try:
         data = np.fromfile(path, dtype=np.uint8)
+    except PermissionError:
+        raise  # Not a damaged file: a file this user may not read.
     except OSError as error:
         raise ValueError(
             f"An image file is not a valid image: {type(error).__name__}: "

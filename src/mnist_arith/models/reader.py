@@ -13,13 +13,14 @@ from mnist_arith.data.digits import load_digits
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
 from mnist_arith.data.vocabulary import strings_from_codes
+from mnist_arith.models.sampling import SavesLayerSeedStates
 
 FEATURES_LAYER = "features"
 """The name of the reader's penultimate layer, used for Fréchet distances."""
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
-class DigitReader(keras.Model):
+class DigitReader(SavesLayerSeedStates, keras.Model):
     """A CNN that classifies 28x28 character images: digits, operators, blanks.
 
     It reads digits, operator glyphs and blanks (one class per character of

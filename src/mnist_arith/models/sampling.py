@@ -136,6 +136,46 @@ def load_seed_state(store, seed_generator) -> dict:
     return {key: store[key] for key in keys if key != SEED_STATE_KEY}
 
 
+LAYER_SEED_STATE_PREFIX = "layer_seed_state_"
+"""The keys, followed by an index, of the layers' seed generator states."""
+
+
+class SavesLayerSeedStates:
+    """Mixin of functional models: their `.keras` file keeps their layers' seeds.
+
+    Keras saves weights but not the state of the seed generators inside layers
+    such as `Dropout` or `RandomTranslation`, so a loaded model would replay
+    the dropout masks and augmentations it drew first. A model class that
+    lists this mixin before `keras.Model` saves those states with its own
+    variables and restores them on loading; files without them (release
+    0.1.0) keep the initial states.
+    """
+
+    def _layer_seed_states(self) -> list:
+        return [
+            variable
+            for variable in self.non_trainable_variables
+            if variable.name == SEED_STATE_KEY
+        ]
+
+    def save_own_variables(self, store) -> None:
+        """Saves the model's variables and its layers' seed generator states."""
+        super().save_own_variables(store)
+        for index, state in enumerate(self._layer_seed_states()):
+            store[f"{LAYER_SEED_STATE_PREFIX}{index}"] = state
+
+    def load_own_variables(self, store) -> None:
+        """Restores what `save_own_variables` saved."""
+        for index, state in enumerate(self._layer_seed_states()):
+            key = f"{LAYER_SEED_STATE_PREFIX}{index}"
+            if key in store:
+                state.assign(store[key])
+        # A weights store has `keys()` but need not be iterable.
+        keys = list(store.keys())
+        keys = [key for key in keys if not key.startswith(LAYER_SEED_STATE_PREFIX)]
+        super().load_own_variables({key: store[key] for key in keys})
+
+
 def resolve_labels(labels, num_samples: int, num_classes: int | None):
     """Checks labels for a (possibly conditional) model and expands defaults.
 

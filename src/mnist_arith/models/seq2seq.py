@@ -27,6 +27,7 @@ from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.layers import QueryOrder
 from mnist_arith.models.reader import DigitReader
+from mnist_arith.models.sampling import SavesLayerSeedStates
 from mnist_arith.models.sequence_networks import CELLS
 from mnist_arith.models.sequence_networks import DEFAULT_UNITS
 from mnist_arith.models.sequence_networks import FEED_FORWARDS
@@ -72,7 +73,7 @@ def _check_model_arguments(cls, kwargs):
             )
 
 
-class _SequenceModel(keras.Model):
+class _SequenceModel(SavesLayerSeedStates, keras.Model):
     """What `Text2Text` and `Image2Text` share: sizes, checks and config."""
 
     def _check_architecture(self, vocabulary, course_model, architecture):

@@ -8,8 +8,6 @@ from mnist_arith.cli.train._shared import add_model
 
 def register(models: argparse._SubParsersAction) -> None:
     """Adds `train reader`."""
-    import mnist_arith
-
     parser = add_model(
         models,
         "reader",
@@ -22,7 +20,7 @@ def register(models: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--preset",
-        choices=tuple(mnist_arith.PRESETS),
+        choices=tuple(_common.PRESETS),
         default="2023",
         help="the course edition whose characters it reads",
     )
