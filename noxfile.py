@@ -37,7 +37,7 @@ def tests(session: nox.Session, backend: str) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Builds the MkDocs site strictly, offline."""
+    """Builds the MkDocs site strictly, offline, and checks its links and tables."""
     # mkdocstrings reads the source statically: no backend is needed.
     session.install(
         "mkdocs>=1.6,<2", "mkdocs-material>=9.5", "mkdocstrings-python>=1.10"
@@ -50,6 +50,8 @@ def docs(session: nox.Session) -> None:
         "site",
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+    # Broken links, images and anchors, and Returns tables split into rows.
+    session.run("python", "tools/check_site.py", "site", "--base-path", "/mnist-arith/")
 
 
 @nox.session
