@@ -48,9 +48,9 @@ class _Page(html.parser.HTMLParser):
             self._in_returns_table = True
             self._after_returns_title = False
             self.returns_rows.append(0)
-        if tag == "tr" and self._in_returns_table:
-            if "doc-section-item" in (attributes.get("class") or ""):
-                self.returns_rows[-1] += 1
+        item = "doc-section-item" in (attributes.get("class") or "")
+        if tag == "tr" and self._in_returns_table and item:
+            self.returns_rows[-1] += 1
 
     def handle_endtag(self, tag):
         if tag == "table":
