@@ -1,4 +1,5 @@
-"""Developer sessions: `nox` runs lint, the tests on every backend, docs and build.
+"""Developer sessions: `nox` runs lint, typecheck, the tests on every backend, docs
+and build.
 
 Each backend's tests run in their own virtualenv with only that backend
 installed, because Keras fixes its backend at import time.
@@ -23,6 +24,14 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Mypy over the package: signatures, return types, optional values."""
+    # Keras ships no type information: its names are `Any` to mypy.
+    session.install("mypy>=1.10", "numpy>=1.26", "matplotlib>=3.8")
+    session.run("mypy")
 
 
 @nox.session

@@ -157,6 +157,7 @@ def atomic_write(
     try:
         with contextlib.suppress(OSError):  # Keep the replaced file's permissions.
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        file: IO
         if mode == "wb":
             file = os.fdopen(descriptor, "wb")
         else:

@@ -9,6 +9,9 @@ NumPy integer as a Python `int`), so callers write
 
 import math
 from collections.abc import Sequence
+from typing import Literal
+from typing import NoReturn
+from typing import overload
 
 import numpy as np
 
@@ -16,7 +19,7 @@ _INTEGER_TYPES = (int, np.integer)
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
-def fail(name: str, expected: str, value) -> None:
+def fail(name: str, expected: str, value) -> NoReturn:
     """Raises the package's `ValueError`: `Expected …. Received: name=value`."""
     raise ValueError(f"Expected `{name}` to be {expected}. Received: {name}={value!r}")
 
@@ -55,6 +58,16 @@ def check_integer(value, name: str, minimum: int | None = None, maximum=None) ->
 def check_positive_int(value, name: str, minimum: int = 1) -> int:
     """Checks an integer (not a bool) of at least `minimum` (default 1)."""
     return check_integer(value, name, minimum)
+
+
+@overload
+def check_seed(
+    value, name: str = "seed", *, allow_none: Literal[False] = False
+) -> int: ...
+
+
+@overload
+def check_seed(value, name: str = "seed", *, allow_none: bool) -> int | None: ...
 
 
 def check_seed(value, name: str = "seed", *, allow_none: bool = False) -> int | None:
@@ -139,14 +152,11 @@ def check_image_shape(value, name: str) -> tuple[int, int, int]:
     try:
         shape = tuple(value)
     except TypeError:
-        shape = None
-    if (
-        shape is None
-        or len(shape) != 3
-        or not all(is_integer(size) and size >= 1 for size in shape)
-    ):
+        shape = ()
+    if len(shape) != 3 or not all(is_integer(size) and size >= 1 for size in shape):
         fail(name, "(height, width, channels) of positive integers", value)
-    return tuple(int(size) for size in shape)
+    height, width, channels = (int(size) for size in shape)
+    return height, width, channels
 
 
 def check_num_classes(

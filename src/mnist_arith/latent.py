@@ -182,7 +182,7 @@ def latent_sweep(
             f"`dimensions` must be two distinct integers in [0, {latent_dim}). "
             f"Received: dimensions={dimensions!r}"
         )
-    dimensions = tuple(int(d) for d in pair)
+    dimensions = (int(pair[0]), int(pair[1]))
     num_steps = check_integer(num_steps, "num_steps", 2)
     extent = check_positive_number(extent, "extent")
     values = ops.cast(ops.linspace(-extent, extent, num_steps), keras.config.floatx())

@@ -302,7 +302,7 @@ def plot_error_analysis(analysis, *, width: float = 4.0) -> Figure:
             f"Received: analysis of type {type(analysis).__name__}"
         )
     width = check_positive_number(width, "width")
-    panels = [
+    panels: list[tuple[str, dict, str]] = [
         ("wrong answers by kind", analysis.error_kinds, "answers"),
         ("exact match by carries", analysis.by_carries, "exact match"),
         ("exact match by length", analysis.by_answer_length, "exact match"),

@@ -149,7 +149,7 @@ class Digits:
                 f"test_images is None={test_images is None}, "
                 f"test_labels is None={test_labels is None}"
             )
-        if test_images is not None:
+        if test_images is not None and test_labels is not None:
             reason = "when `test_images` and `test_labels` are given"
             check_not_given("test_fraction", test_fraction, reason, 0.2)
             check_not_given("seed", seed, reason, 0)
@@ -298,7 +298,8 @@ def _load_file_version(path, source, size, modified) -> Digits:
     except _DECODING_ERRORS as error:
         raise _invalid(path, "digits .npz file", error) from error
     if arrays is not None:
-        return Digits(*arrays, source=source)
+        x_train, y_train, x_test, y_test = arrays
+        return Digits(x_train, y_train, x_test, y_test, source=source)
     raise ValueError(
         "A digits file must hold `x_train`, `y_train`, `x_test`, `y_test`. "
         f"Received: a file with arrays {sorted(names)}"

@@ -431,14 +431,14 @@ def _resolve_settings(preset, max_value, operators, padding):
 
 def _check_operators(operators):
     """Checks distinct one-character operators; returns them as one string."""
+    symbols: list | None = None
     if isinstance(operators, str) or (
         isinstance(operators, Sequence | np.ndarray) and np.ndim(operators) == 1
     ):
         symbols = list(operators)
-    else:
-        symbols = None
     if (
-        not symbols
+        symbols is None
+        or not symbols
         or not all(
             isinstance(symbol, str) and len(symbol) == 1 and symbol in OPERATORS
             for symbol in symbols
@@ -510,7 +510,7 @@ def _result_bounds(max_value, operators, num_operands):
     # best closed negative sum) over all operator prefixes reaching it.
     states = {(1, 1): (0, 0)}
     for _ in range(num_operands - 1):
-        following = {}
+        following: dict[tuple[int, int], tuple[int, int]] = {}
         for (sign, length), (positive, negative) in states.items():
             for symbol in operators:
                 if symbol == "*":

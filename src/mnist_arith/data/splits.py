@@ -69,11 +69,12 @@ def split_queries(
     if holdout is not None and not callable(holdout):
         holdout = _check_mask(holdout, len(queries), "holdout")
     _check_distinct(queries)
-    held_out = np.zeros(len(queries), dtype=bool)
-    if holdout is not None:
+    if holdout is None:
+        held_out = np.zeros(len(queries), dtype=bool)
+    elif callable(holdout):
+        held_out = _check_mask(holdout(queries), len(queries), "holdout")
+    else:
         held_out = holdout
-        if callable(holdout):
-            held_out = _check_mask(holdout(queries), len(queries), "holdout")
     eligible = np.flatnonzero(~held_out)
     num_train = round(train_fraction * len(eligible))
     if num_train == 0 or num_train == len(queries):

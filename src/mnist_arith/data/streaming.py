@@ -110,8 +110,8 @@ class QueryDataset(keras.utils.PyDataset):
         self._glyph_style = (
             "2021" if (queries.preset or "").startswith("2021") else "2023"
         )
-        self._order_epoch = None
-        self._order = None
+        self._order_epoch: int | None = None
+        self._order = np.arange(0)
 
     @property
     def num_batches(self) -> int:

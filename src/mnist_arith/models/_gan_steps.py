@@ -18,6 +18,8 @@ Each network's update uses its own optimizer (the model's `optimizer` is a
 and the discriminator is updated before the generator sees it.
 """
 
+from collections.abc import Callable
+
 import keras
 
 
@@ -33,7 +35,7 @@ def test_step(model, *args):
 
 def _step(model, kind, args):
     backend = keras.backend.backend()
-    steps = {
+    steps: dict[tuple[str, str], Callable] = {
         ("tensorflow", "train"): _tensorflow_train_step,
         ("torch", "train"): _torch_train_step,
         ("jax", "train"): _jax_train_step,

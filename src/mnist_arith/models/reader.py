@@ -4,6 +4,7 @@ import keras
 import numpy as np
 
 from mnist_arith._validation import check_finite_array
+from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
@@ -18,9 +19,12 @@ from mnist_arith.models.sampling import SavesLayerSeedStates
 FEATURES_LAYER = "features"
 """The name of the reader's penultimate layer, used for Fréchet distances."""
 
+ARCHITECTURES = ("basic", "reference")
+"""The reader's architectures: the small default and the reference reader's."""
+
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
-class DigitReader(SavesLayerSeedStates, keras.Model):
+class DigitReader(SavesLayerSeedStates):
     """A CNN that classifies 28x28 character images: digits, operators, blanks.
 
     It reads digits, operator glyphs and blanks (one class per character of
@@ -30,20 +34,31 @@ class DigitReader(SavesLayerSeedStates, keras.Model):
     compiled one with `digit_reader` and train it with `train_digit_reader`;
     no weights are downloaded.
 
+    Two architectures: `"basic"` (the default) has two convolutions and
+    random shifts and turns that are active in training only. `"reference"`,
+    the architecture of `reference_reader()`, has two blocks of two
+    convolutions with batch normalisation and no augmentation layers (its
+    builder, `tools/train_reference_reader.py`, shifts, turns and zooms the
+    training images itself).
+
     Args:
         vocabulary: the characters to tell apart, in class order.
         filters: filters of the first convolution (the second has twice as
-            many).
+            many); with `architecture="reference"`, of the first block (the
+            second block has twice as many).
+        architecture: `"basic"` or `"reference"`.
         **kwargs: `keras.Model` arguments (`name`, `trainable`).
 
     Raises:
-        ValueError: for an empty or repeating vocabulary or non-positive
-            `filters`.
+        ValueError: for an empty or repeating vocabulary, non-positive
+            `filters` or an unknown architecture.
 
     Examples:
         >>> reader = DigitReader()
         >>> reader.vocabulary, reader.output_shape
         ('0123456789+- ', (None, 13))
+        >>> DigitReader("0123456789", architecture="reference").count_params()
+        198442
     """
 
     image_shape = (28, 28, 1)
@@ -53,25 +68,21 @@ class DigitReader(SavesLayerSeedStates, keras.Model):
     """The range of the pixel values the reader expects."""
 
     def __init__(
-        self, vocabulary: str = COURSE_VOCABULARY, *, filters: int = 32, **kwargs
+        self,
+        vocabulary: str = COURSE_VOCABULARY,
+        *,
+        filters: int = 32,
+        architecture: str = "basic",
+        **kwargs,
     ):
         table = CharacterTable(vocabulary)
         filters = check_positive_int(filters, "filters")
+        architecture = check_one_of(architecture, "architecture", ARCHITECTURES)
         inputs = keras.Input(self.image_shape, name="character_image")
-        layers = [
-            # Small shifts and turns, active in training only: handwriting
-            # varies more than a few thousand digits show.
-            keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
-            keras.layers.RandomRotation(0.03, fill_mode="constant"),
-            keras.layers.Conv2D(filters, 3, activation="relu", padding="same"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Conv2D(2 * filters, 3, activation="relu", padding="same"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Flatten(),
-            keras.layers.Dropout(0.3),
-            keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER),
-            keras.layers.Dense(table.size, activation="softmax", name="classes"),
-        ]
+        if architecture == "basic":
+            layers = _basic_layers(filters, table.size)
+        else:
+            layers = _reference_layers(filters, table.size)
         outputs = inputs
         for layer in layers:
             outputs = layer(outputs)
@@ -83,6 +94,7 @@ class DigitReader(SavesLayerSeedStates, keras.Model):
         self.trainable = trainable
         self.vocabulary = table.characters
         self.filters = filters
+        self.architecture = architecture
 
     def get_config(self) -> dict:
         """Every constructor argument, so that a loaded reader is the same."""
@@ -91,6 +103,7 @@ class DigitReader(SavesLayerSeedStates, keras.Model):
             "trainable": self.trainable,
             "vocabulary": self.vocabulary,
             "filters": self.filters,
+            "architecture": self.architecture,
         }
 
     @classmethod
@@ -99,10 +112,61 @@ class DigitReader(SavesLayerSeedStates, keras.Model):
         return cls(**config)
 
 
+def _basic_layers(filters: int, num_classes: int) -> list:
+    """The default reader's layers, in the order they were always created."""
+    return [
+        # Small shifts and turns, active in training only: handwriting
+        # varies more than a few thousand digits show.
+        keras.layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
+        keras.layers.RandomRotation(0.03, fill_mode="constant"),
+        keras.layers.Conv2D(filters, 3, activation="relu", padding="same"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(2 * filters, 3, activation="relu", padding="same"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER),
+        keras.layers.Dense(num_classes, activation="softmax", name="classes"),
+    ]
+
+
+def _reference_layers(filters: int, num_classes: int) -> list:
+    """Two blocks of two unpadded convolutions with batch normalisation.
+
+    28x28 images become 26, 24, pooled 12, then 10, 8, pooled 4, so the
+    dense head sees 4x4 maps of `2 * filters` channels.
+    """
+    return [
+        *_normalized_convolution(filters),
+        *_normalized_convolution(filters),
+        keras.layers.MaxPooling2D(),
+        *_normalized_convolution(2 * filters),
+        *_normalized_convolution(2 * filters),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.25),
+        keras.layers.Dense(128, use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.Activation("relu", name=FEATURES_LAYER),
+        keras.layers.Dropout(0.25),
+        keras.layers.Dense(num_classes, activation="softmax", name="classes"),
+    ]
+
+
+def _normalized_convolution(filters: int) -> list:
+    """A 3x3 convolution without padding or bias, batch norm, then ReLU."""
+    return [
+        keras.layers.Conv2D(filters, 3, use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.Activation("relu"),
+    ]
+
+
 def digit_reader(
     vocabulary: str = COURSE_VOCABULARY,
     *,
     filters: int = 32,
+    architecture: str = "basic",
     learning_rate: float = 1e-3,
 ) -> DigitReader:
     """Builds a compiled `DigitReader` (Adam, sparse cross-entropy, accuracy).
@@ -111,6 +175,7 @@ def digit_reader(
         vocabulary: the characters to tell apart, in class order.
         filters: filters of the first convolution (the second has twice as
             many).
+        architecture: `"basic"` or `"reference"` (see `DigitReader`).
         learning_rate: Adam's learning rate.
 
     Returns:
@@ -119,8 +184,8 @@ def digit_reader(
         layer named `"features"`.
 
     Raises:
-        ValueError: for an empty vocabulary, non-positive `filters` or a
-            non-positive learning rate.
+        ValueError: for an empty vocabulary, non-positive `filters`, an
+            unknown architecture or a non-positive learning rate.
 
     Examples:
         >>> reader = digit_reader()
@@ -128,7 +193,7 @@ def digit_reader(
         (None, 13)
     """
     learning_rate = check_positive_number(learning_rate, "learning_rate")
-    model = DigitReader(vocabulary, filters=filters)
+    model = DigitReader(vocabulary, filters=filters, architecture=architecture)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",

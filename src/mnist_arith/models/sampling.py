@@ -140,14 +140,14 @@ LAYER_SEED_STATE_PREFIX = "layer_seed_state_"
 """The keys, followed by an index, of the layers' seed generator states."""
 
 
-class SavesLayerSeedStates:
-    """Mixin of functional models: their `.keras` file keeps their layers' seeds.
+class SavesLayerSeedStates(keras.Model):
+    """Base of functional models whose `.keras` file keeps their layers' seeds.
 
     Keras saves weights but not the state of the seed generators inside layers
     such as `Dropout` or `RandomTranslation`, so a loaded model would replay
-    the dropout masks and augmentations it drew first. A model class that
-    lists this mixin before `keras.Model` saves those states with its own
-    variables and restores them on loading; files without them (release
+    the dropout masks and augmentations it drew first. A model class derived
+    from this one saves those states with its own variables and restores
+    them on loading; files without them (release
     0.1.0) keep the initial states.
     """
 

@@ -73,7 +73,7 @@ def _check_model_arguments(cls, kwargs):
             )
 
 
-class _SequenceModel(SavesLayerSeedStates, keras.Model):
+class _SequenceModel(SavesLayerSeedStates):
     """What `Text2Text` and `Image2Text` share: sizes, checks and config."""
 
     def _check_architecture(self, vocabulary, course_model, architecture):
