@@ -25,6 +25,8 @@ def pytest_runtest_setup(item):
     for marker in BACKEND_MARKERS:
         if item.get_closest_marker(marker) and marker != backend:
             pytest.skip(f"runs on the {marker} backend only (this run: {backend})")
+    if item.get_closest_marker("not_jax") and backend == "jax":
+        pytest.skip("a command-line flow run on tensorflow and torch (compile time)")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 import pytest
 
+import mnist_arith
 from mnist_arith.cli import build_parser
 from mnist_arith.cli import main
 
@@ -116,6 +117,7 @@ def test_images_saves_arrays_from_the_requested_pool(tmp_path, small_digits):
             "2023",
             "--count",
             "6",
+            "--first",
             "--pool",
             "test",
             "--digits",
@@ -132,21 +134,19 @@ def test_images_saves_arrays_from_the_requested_pool(tmp_path, small_digits):
     assert not images[0, 3:].any()
 
 
-def test_images_saves_a_png(tmp_path, small_digits):
+def test_images_saves_a_png_of_a_seeded_sample(tmp_path, small_digits, capsys):
     output = tmp_path / "images.png"
-    main(
-        [
-            "images",
-            "2021",
-            "--count",
-            "2",
-            "--digits",
-            small_digits,
-            "--output",
-            str(output),
-        ]
-    )
-    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    arguments = ["images", "2021", "--count", "3", "--digits", small_digits]
+    printed = []
+    for seed in ("0", "0", "1"):
+        main([*arguments, "--seed", seed, "--output", str(output)])
+        assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        printed.append(capsys.readouterr().out.split(": ", 1)[1].strip())
+    expected = mnist_arith.make_queries("2021", num_samples=3, seed=0).queries
+    assert printed[0] == ", ".join(repr(query) for query in expected)
+    assert printed[0] == printed[1] != printed[2]
+    first = mnist_arith.make_queries("2021").queries[:3]
+    assert printed[0] != ", ".join(repr(query) for query in first)
 
 
 @pytest.mark.parametrize(
@@ -363,6 +363,7 @@ def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
     assert "Traceback" not in other.stderr
 
 
+@pytest.mark.not_jax
 def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
     for preset, left_aligned in (("2023", True), ("2021", False)):
         path = tmp_path / f"{preset}.keras"
@@ -378,6 +379,7 @@ def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
         assert f"on the 32 held-out {preset} queries" in capsys.readouterr().out
 
 
+@pytest.mark.not_jax
 def test_train_with_gated_feed_forward(tmp_path):
     path = tmp_path / "products.keras"
     main(["train", "text2text", "--preset", "2023-multiplication",
@@ -387,6 +389,7 @@ def test_train_with_gated_feed_forward(tmp_path):
     assert {"encoder_0_mlp_gate", "decoder_1_mlp_gate"} <= names
 
 
+@pytest.mark.not_jax
 def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     model_path = tmp_path / "vae.keras"
     main(["train", "vae", "--conditional", "--latent-dim", "4",
@@ -400,7 +403,7 @@ def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     assert sampled.returncode == 0, sampled.stderr[-3000:]
     assert f"saved 6 samples from the vae to {grid}" in sampled.stdout
     main(["interpolate", str(model_path), "--paths", "2", "--steps", "4",
-          "--label", "3", "--output", str(strip)])  # fmt: skip
+          "--labels", "3", "--output", str(strip)])  # fmt: skip
     assert grid.read_bytes()[:4] == strip.read_bytes()[:4] == b"\x89PNG"
     main(["evaluate", str(model_path), "--digits", small_digits,
           "--reader-epochs", "1"])  # fmt: skip
@@ -457,14 +460,14 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
     main(["interpolate", str(model_path), "--paths", "1", "--steps", "2",
           "--output", str(strip)])  # fmt: skip
     assert strip.read_bytes()[:4] == b"\x89PNG"
-    # An unconditional GAN has no class to draw: --label is refused, not ignored.
+    # An unconditional GAN has no class to draw: --labels is refused, not ignored.
     with pytest.raises(SystemExit) as raised:
-        main(["interpolate", str(model_path), "--label", "3",
+        main(["interpolate", str(model_path), "--labels", "3",
               "--output", str(tmp_path / "labelled.png")])  # fmt: skip
     assert raised.value.code == 2
     error = capsys.readouterr().err
-    assert error.startswith("mnist-arith: error: --label applies to conditional")
-    assert "Received: --label 3" in error
+    assert error.startswith("mnist-arith: error: --labels applies to conditional")
+    assert "Received: --labels 3" in error
     assert not (tmp_path / "labelled.png").exists()
     with pytest.raises(SystemExit) as raised:
         main(["sample", str(model_path), "--queries", "1+1  ",
@@ -473,7 +476,8 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
     assert "--queries does not apply to a gan model" in capsys.readouterr().err
 
 
-def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits):
+@pytest.mark.not_jax
+def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits, capsys):
     model_path = tmp_path / "infogan.keras"
     main(
         [
@@ -500,10 +504,16 @@ def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits):
             str(grid),
         ]
     )
-    main(["interpolate", str(model_path), "--label", "1", "--output", str(strip)])
+    main(["interpolate", str(model_path), "--paths", "2", "--labels", "1", "3",
+          "--output", str(strip)])  # fmt: skip
     assert grid.read_bytes()[:4] == strip.read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(SystemExit):
+        main(["interpolate", str(model_path), "--paths", "3", "--labels", "1", "4",
+              "--output", str(strip)])  # fmt: skip
+    assert "one per path (3). Received: --labels 1 4" in capsys.readouterr().err
 
 
+@pytest.mark.not_jax
 def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
     reader_path, model_path = tmp_path / "reader.keras", tmp_path / "t2i.keras"
     main(
@@ -562,7 +572,7 @@ def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
             "sample",
             str(model_path),
             "--queries",
-            "12+7 ",
+            "12+7",
             "99-3 ",
             "--stochastic",
             "--output",
@@ -570,11 +580,17 @@ def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
         ]
     )
     assert samples.read_bytes()[:4] == b"\x89PNG"
+    assert "saved 2 samples from the text2image" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["sample", str(model_path), "--output", str(samples)])
     assert "--queries is required" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["sample", str(model_path), "--queries", "123+45", "--output", "x.png"])
+    error = capsys.readouterr().err
+    assert "at most 5 characters. Received: --queries '123+45'" in error
 
 
+@pytest.mark.not_jax
 def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     tmp_path, small_digits, capsys
 ):

@@ -14,8 +14,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         commands,
         "images",
         "render queries as handwritten images and save them",
-        "Renders queries in handwriting from a digit pool and saves them as a "
-        ".png figure (one query per row) or a .npy array of uint8 images.",
+        "Renders a seeded random sample of an edition's queries (or its first "
+        "ones, with --first) in handwriting from a digit pool and saves them as "
+        "a .png figure (one query per row) or a .npy array of uint8 images.",
     )
     parser.add_argument(
         "preset", choices=tuple(_common.PRESETS), help="the course edition"
@@ -27,9 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--count", type=_common.positive_int, default=8, help="queries to render"
     )
     parser.add_argument(
-        "--num-samples",
-        type=_common.positive_int,
-        help="draw the queries from a seeded random sample (default: in order)",
+        "--first",
+        action="store_true",
+        help="the first queries in the course's order instead of a random sample",
     )
     parser.add_argument(
         "--pool",
@@ -43,13 +44,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(arguments: argparse.Namespace) -> None:
-    """Renders the first `--count` queries and saves them."""
+    """Renders `--count` queries and saves them."""
     import numpy as np
 
     import mnist_arith
 
     _common.check_output(arguments.output, (".png", ".npy"), "--output")
-    queries = _common.queries(arguments)[: arguments.count]
+    if arguments.first:
+        queries = mnist_arith.make_queries(arguments.preset)[: arguments.count]
+    else:
+        available = len(mnist_arith.make_queries(arguments.preset))
+        queries = mnist_arith.make_queries(
+            arguments.preset,
+            num_samples=min(arguments.count, available),
+            seed=arguments.seed,
+        )
     digits = mnist_arith.load_digits(arguments.digits)
     images = mnist_arith.render_query_images(
         queries.queries,
@@ -66,7 +75,9 @@ def run(arguments: argparse.Namespace) -> None:
     else:
         figure = mnist_arith.plot_image_grid(images[..., None], image_width=0.5)
         save_figure(figure, output, dpi=100, bbox_inches="tight")
+    shown = ", ".join(repr(query) for query in queries.queries[:8])
+    more = ", ..." if len(queries) > 8 else ""
     print(
         f"saved {len(images)} queries {images.shape} from the {digits.source!r} "
-        f"{arguments.pool} pool to {output}"
+        f"{arguments.pool} pool to {output}: {shown}{more}"
     )

@@ -30,10 +30,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="straight lines or great circles between the end points",
     )
     parser.add_argument(
-        "--label",
+        "--labels",
         type=int,
-        help="conditional models and InfoGANs: the class (code) along every "
-        "path (default: 0)",
+        nargs="+",
+        help="conditional models and InfoGANs: one class (code) for every path, "
+        "or one per path (default: 0)",
     )
     _common.add_seed_argument(parser)
     parser.set_defaults(command=run)
@@ -55,11 +56,16 @@ def run(arguments: argparse.Namespace) -> None:
             f"Received: {_common.describe(kind, arguments.model_path)}"
         )
     labelled = model.num_classes is not None or model.num_codes is not None
-    if arguments.label is not None and not labelled:
+    given = None if arguments.labels is None else " ".join(map(str, arguments.labels))
+    if given is not None and not labelled:
         raise _common.UsageError(
-            "--label applies to conditional models and InfoGANs; this "
-            f"{kind} has neither classes nor codes. Received: --label "
-            f"{arguments.label}"
+            "--labels applies to conditional models and InfoGANs; this "
+            f"{kind} has neither classes nor codes. Received: --labels {given}"
+        )
+    if given is not None and len(arguments.labels) not in (1, arguments.paths):
+        raise _common.UsageError(
+            f"--labels takes one class, or one per path ({arguments.paths}). "
+            f"Received: --labels {given}"
         )
     latent_dim = model.latent_dim
     ends = keras.ops.convert_to_numpy(
@@ -76,9 +82,9 @@ def run(arguments: argparse.Namespace) -> None:
         ]
     )
     labels = None
-    if labelled:  # One class (or InfoGAN code) along every path.
-        label = 0 if arguments.label is None else arguments.label
-        labels = np.full(len(paths), label)
+    if labelled:  # One class (or InfoGAN code) along each path.
+        per_path = np.broadcast_to(arguments.labels or [0], (arguments.paths,))
+        labels = np.repeat(per_path, arguments.steps)
     images = keras.ops.convert_to_numpy(
         mnist_arith.decode_latents(model, paths, labels)
     )

@@ -39,7 +39,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--truncation", type=float, help="redraw latents beyond this many SDs"
     )
     answers = parser.add_argument_group("text2image")
-    answers.add_argument("--queries", nargs="+", help="the queries to answer")
+    answers.add_argument(
+        "--queries",
+        nargs="+",
+        help="the queries to answer, such as '12+7' (padded to the model's length)",
+    )
     answers.add_argument("--stochastic", action="store_true", help="random handwriting")
     parser.add_argument(
         "--temperature",
@@ -64,14 +68,24 @@ def run(arguments: argparse.Namespace) -> None:
             raise _common.UsageError(
                 "--queries is required to sample a text2image model"
             )
+        queries = _padded_queries(arguments.queries, model.query_length)
         images = model.generate(
-            arguments.queries,
+            queries,
             stochastic=arguments.stochastic,
             seed=arguments.seed,
             temperature=arguments.temperature,
         )
+        # Each row is titled with its query, over the answer's first image.
+        titles = [
+            f"{query.strip()} =" if column == 0 else ""
+            for query in queries
+            for column in range(images.shape[1])
+        ]
         figure = mnist_arith.plot_image_grid(
-            images, titles=None, value_range=TEXT2IMAGE_VALUE_RANGE, image_width=0.6
+            images,
+            titles=titles,
+            value_range=TEXT2IMAGE_VALUE_RANGE,
+            image_width=0.6,
         )
     elif kind in ("vae", "gan"):
         _refuse(arguments, ("queries", "stochastic"), kind)
@@ -94,6 +108,17 @@ def run(arguments: argparse.Namespace) -> None:
         )
     save_figure(figure, arguments.output, dpi=100, bbox_inches="tight")
     print(f"saved {len(images)} samples from the {kind} to {arguments.output}")
+
+
+def _padded_queries(queries, query_length):
+    """`--queries` padded with spaces on the right to the model's query length."""
+    for query in queries:
+        if len(query) > query_length:
+            raise _common.UsageError(
+                f"This model reads queries of at most {query_length} characters. "
+                f"Received: --queries {query!r}"
+            )
+    return [query.ljust(query_length) for query in queries]
 
 
 def _grid_labels(labels, rows, columns):

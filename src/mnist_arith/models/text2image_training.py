@@ -45,7 +45,8 @@ def train_text2image(
         decoder_epochs: epochs of the character VAE.
         batch_size: queries per step of the text model.
         seed: the seed of the weights, shuffling, glyphs and latent samples.
-        verbose: Keras' verbosity during `fit`.
+        verbose: Keras' verbosity during `fit`; above 0, a line before each
+            part names it.
 
     Returns:
         The trained `Text2Image` (deterministic by default); its `history`
@@ -96,6 +97,10 @@ def train_text2image(
     keras.utils.set_random_seed(seed)
     images, labels = character_dataset(digits, table.characters, seed=seed)
     character_vae = vae(num_classes=table.size, latent_dim=8, seed=seed)
+    if verbose:
+        print(
+            f"1/2: the character decoder (a conditional VAE), {decoder_epochs} epochs"
+        )
     character_vae.fit(
         [images, labels],
         batch_size=64,
@@ -118,6 +123,8 @@ def train_text2image(
         character_decoder=character_vae.decoder,
         seed=seed,
     )
+    if verbose:
+        print(f"2/2: the text model, {text_epochs} epochs")
     model.fit(
         table.encode(queries.queries),
         table.encode(queries.answers),
