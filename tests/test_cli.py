@@ -303,6 +303,17 @@ def test_unknown_commands_and_choices_exit_2(arguments, capsys):
     assert "usage: mnist-arith" in capsys.readouterr().err
 
 
+def test_the_option_reference_page_is_what_the_parser_says():
+    # Rewrite it with `python tools/write_cli_reference.py`.
+    from mnist_arith.cli._reference import markdown_reference
+
+    page = pathlib.Path(__file__).parents[1] / "docs" / "api" / "cli-options.md"
+    expected = markdown_reference(build_parser())
+    assert page.read_text(encoding="utf-8") == expected
+    assert expected.count("\n## `mnist-arith ") == 12
+    assert "| `--seed` `SEED` | `0` | the seed of every random choice |" in expected
+
+
 def test_every_command_has_help():
     result = run_cli("--help")
     assert result.returncode == 0
