@@ -211,7 +211,7 @@ def plot_latent_arithmetic(
 
 
 def plot_training_curves(
-    history, metrics: Sequence[str] | None = None, *, width: float = 4.0
+    history, metrics: Sequence[str] | None = None, *, width: float = 5.0
 ) -> Figure:
     """Draws each metric of a training run against the epoch, with validation.
 
@@ -232,6 +232,8 @@ def plot_training_curves(
         >>> figure = plot_training_curves({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]})
         >>> [line.get_label() for line in figure.axes[0].lines]
         ['loss', 'val_loss']
+        >>> figure.axes[0].get_ylabel()
+        'loss'
     """
     width = check_positive_number(width, "width")
     logs = getattr(history, "history", history)
@@ -260,7 +262,9 @@ def plot_training_curves(
                 values = _curve(logs[key], key)
                 ax.plot(np.arange(1, len(values) + 1), values, label=key)
         ax.set_xlabel("epoch")
+        ax.set_ylabel(name.replace("_", " "))
         ax.set_title(name)
+        ax.grid(alpha=0.3)
         ax.legend()
     figure.tight_layout()
     return figure
