@@ -41,7 +41,11 @@ def tests(session: nox.Session, backend: str) -> None:
     if backend == "torch":
         session.install(TORCH_CPU)
     session.install(f".[test,{backend}]")
-    session.run("pytest", *session.posargs, env={"KERAS_BACKEND": backend})
+    # One worker per logical core (at most 4): compiling and running many tiny
+    # models keeps a single process on one core. A test file stays on one
+    # worker, so its module fixtures are built once.
+    workers = ["--numprocesses", "logical", "--maxprocesses", "4", "--dist", "loadfile"]
+    session.run("pytest", *workers, *session.posargs, env={"KERAS_BACKEND": backend})
 
 
 @nox.session
@@ -81,6 +85,8 @@ def build(session: nox.Session) -> None:
         "q = m.make_queries('2023'); "
         "x = m.render_query_images(q.queries[:4], m.load_digits('embedded'), seed=0); "
         "assert x.shape == (4, 5, 28, 28), x.shape; "
+        # The reference reader's weights are inside the wheel.
+        "assert m.read_images(m.reference_reader(), x) == list(q.queries[:4]); "
         "print(m.__version__, len(q), x.shape)",
         env={"KERAS_BACKEND": "jax"},
     )

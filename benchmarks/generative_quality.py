@@ -111,7 +111,7 @@ print(f"reader:   test accuracy {reader_accuracy:.2%} ({seconds:.0f} s)")
 
 def judge(images, requested):
     """Classifier score, Fréchet distance and class accuracy of `[n, 28, 28, 1]`."""
-    quality = mnist_arith.digit_quality(reader, images, test_images, requested)
+    quality = mnist_arith.digit_quality(images, test_images, requested, reader=reader)
     return (
         quality.classifier_score,
         quality.frechet_distance,

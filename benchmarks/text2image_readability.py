@@ -91,19 +91,19 @@ for name, value in (
     ("text model's exact match (ceiling)", float(np.mean(text == test.answers))),
     (
         "readability, deterministic",
-        mnist_arith.readability(reader, deterministic, test.answers),
+        mnist_arith.readability(deterministic, test.answers, reader=reader),
     ),
     (
         "readability, stochastic (temperature 0.5)",
-        mnist_arith.readability(reader, stochastic, test.answers),
+        mnist_arith.readability(stochastic, test.answers, reader=reader),
     ),
     (
         "readability, stochastic (temperature 0.25)",
-        mnist_arith.readability(reader, tidier, test.answers),
+        mnist_arith.readability(tidier, test.answers, reader=reader),
     ),
     (
         "real test-pool digits (reference)",
-        mnist_arith.readability(reader, real, test.answers),
+        mnist_arith.readability(real, test.answers, reader=reader),
     ),
 ):
     print(f"{name:<44}{value:>20.2%}")

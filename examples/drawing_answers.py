@@ -129,7 +129,7 @@ print(f"answer images: {deterministic.shape}")
 A picture of an answer is right when someone who did not draw it reads the
 right answer. `train_digit_reader` trains a separate CNN (its own weights and
 seed) on the training pool's digits, glyphs and blanks, and reports its
-accuracy on the test pool. `readability(reader, images, answers)` is the
+accuracy on the test pool. `readability(images, answers, reader=reader)` is the
 share of answers it reads exactly as the true answer, all characters right.
 
 Two references frame the result: the text model's own exact match (no
@@ -150,10 +150,14 @@ real = mnist_arith.render_query_images(
 scores = {
     "text answer, exact match": float(np.mean(np.array(answered) == test.answers)),
     "deterministic pictures": mnist_arith.readability(
-        reader, deterministic, test.answers
+        deterministic, test.answers, reader=reader
     ),
-    "stochastic pictures": mnist_arith.readability(reader, stochastic, test.answers),
-    "real digits (reference)": mnist_arith.readability(reader, real, test.answers),
+    "stochastic pictures": mnist_arith.readability(
+        stochastic, test.answers, reader=reader
+    ),
+    "real digits (reference)": mnist_arith.readability(
+        real, test.answers, reader=reader
+    ),
 }
 print(f"reader accuracy on test-pool characters: {reader_accuracy:.2%}")
 for name, value in scores.items():

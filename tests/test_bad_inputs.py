@@ -13,6 +13,7 @@ are tiny and built once; nothing trains.
 
 import dataclasses
 import functools
+import pathlib
 import re
 
 import keras
@@ -68,6 +69,23 @@ def queries():
 @functools.cache
 def digits():
     return ma.load_digits("embedded")
+
+
+def reference_reader_from(content):
+    """`reference_reader()` with its weights file replaced by `content`."""
+    import tempfile
+
+    from mnist_arith.models import reference_reader as module
+
+    shipped = module.WEIGHTS_PATH
+    with tempfile.TemporaryDirectory() as folder:
+        module.WEIGHTS_PATH = pathlib.Path(folder) / "reference_reader.weights.h5"
+        if content is not None:
+            module.WEIGHTS_PATH.write_bytes(content)
+        try:
+            return ma.reference_reader()
+        finally:
+            module.WEIGHTS_PATH = shipped
 
 
 def one_hot(ids, depth=13):
@@ -292,18 +310,18 @@ BAD_INPUTS = {
         ("sample not a bool", lambda: ma.encode_images(small_vae(), np.zeros((2, 28, 28, 1)), sample="yes"), ValueError, "sample"),
     ],
     "digit_quality": [
-        ("reader not a model", lambda: ma.digit_quality("reader", np.zeros((2, 28, 28)), np.zeros((2, 28, 28))), ValueError, "reader"),
-        ("images of 27 pixels", lambda: ma.digit_quality(small_reader(), np.zeros((2, 27, 27)), np.zeros((2, 28, 28))), ValueError, "images"),
-        ("NaN reference images", lambda: ma.digit_quality(small_reader(), np.zeros((2, 28, 28)), NAN_IMAGES), ValueError, "reference_images"),
-        ("fewer requested classes", lambda: ma.digit_quality(small_reader(), np.zeros((3, 28, 28)), np.zeros((2, 28, 28)), [1, 2]), ValueError, "requested_classes"),
-        ("class 10", lambda: ma.digit_quality(small_reader(), np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), [1, 10]), ValueError, "requested_classes"),
+        ("reader not a model", lambda: ma.digit_quality(np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), reader="reader"), ValueError, "reader"),
+        ("images of 27 pixels", lambda: ma.digit_quality(np.zeros((2, 27, 27)), np.zeros((2, 28, 28)), reader=small_reader()), ValueError, "images"),
+        ("NaN reference images", lambda: ma.digit_quality(np.zeros((2, 28, 28)), NAN_IMAGES, reader=small_reader()), ValueError, "reference_images"),
+        ("fewer requested classes", lambda: ma.digit_quality(np.zeros((3, 28, 28)), np.zeros((2, 28, 28)), [1, 2], reader=small_reader()), ValueError, "requested_classes"),
+        ("class 10", lambda: ma.digit_quality(np.zeros((2, 28, 28)), np.zeros((2, 28, 28)), [1, 10], reader=small_reader()), ValueError, "requested_classes"),
     ],
     "readability": [
-        ("fewer answers", lambda: ma.readability(small_reader(), np.zeros((2, 3, 28, 28)), ["12 "]), ValueError, "answers"),
-        ("answers of other width", lambda: ma.readability(small_reader(), np.zeros((1, 3, 28, 28)), ["12"]), ValueError, "answers"),
-        ("images of 27 pixels", lambda: ma.readability(small_reader(), np.zeros((1, 3, 27, 27)), ["12 "]), ValueError, "images"),
-        ("NaN images", lambda: ma.readability(small_reader(), np.full((1, 3, 28, 28), np.nan), ["12 "]), ValueError, "images"),
-        ("reader not a model", lambda: ma.readability(None, np.zeros((1, 3, 28, 28)), ["12 "]), ValueError, "reader"),
+        ("fewer answers", lambda: ma.readability(np.zeros((2, 3, 28, 28)), ["12 "], reader=small_reader()), ValueError, "answers"),
+        ("answers of other width", lambda: ma.readability(np.zeros((1, 3, 28, 28)), ["12"], reader=small_reader()), ValueError, "answers"),
+        ("images of 27 pixels", lambda: ma.readability(np.zeros((1, 3, 27, 27)), ["12 "], reader=small_reader()), ValueError, "images"),
+        ("NaN images", lambda: ma.readability(np.full((1, 3, 28, 28), np.nan), ["12 "], reader=small_reader()), ValueError, "images"),
+        ("reader not a model", lambda: ma.readability(np.zeros((1, 3, 28, 28)), ["12 "], reader="reader"), ValueError, "reader"),
     ],
     "read_images": [
         ("reader not a model", lambda: ma.read_images("reader", np.zeros((1, 3, 28, 28))), ValueError, "reader"),
@@ -441,6 +459,12 @@ BAD_INPUTS = {
         ("temperature 0", lambda: ma.text2image(temperature=0), ValueError, "temperature"),
         ("learning rate 0", lambda: ma.text2image(learning_rate=0), ValueError, "learning_rate"),
         ("negative seed", lambda: ma.text2image(seed=-1), ValueError, "seed"),
+    ],
+    "reference_reader": [
+        ("an argument", lambda: ma.reference_reader(13), TypeError, "reference_reader"),
+        ("damaged weights file", lambda: reference_reader_from(b"junk"), ValueError, "path"),
+        ("another HDF5 file", lambda: reference_reader_from(b"\x89HDF\r\n\x1a\n" + bytes(64)), ValueError, "path"),
+        ("missing weights file", lambda: reference_reader_from(None), ValueError, "path"),
     ],
     "train_text2image": [
         ("queries not Queries", lambda: ma.train_text2image(["1+1  "], digits()), ValueError, "queries"),

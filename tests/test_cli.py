@@ -258,7 +258,7 @@ def test_unreadable_files_are_user_errors(capsys, tmp_path, monkeypatch):
             "argument --notebook: not allowed with argument --reader",
         ),
         (["train", "vae", "--epochs", "0"], "argument --epochs: must be at least 1"),
-        (["train", "image2text", "--reader-epochs", "0"], "argument --reader-epochs"),
+        (["train", "image2text", "--reader-epochs", "1"], "unrecognized arguments"),
         (["queries", "2023", "--show", "-1"], "argument --show: must be at least 0"),
         (
             ["interpolate", "m.keras", "--steps", "1"],
@@ -416,10 +416,10 @@ def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     main(["interpolate", str(model_path), "--paths", "2", "--steps", "4",
           "--labels", "3", "--output", str(strip)])  # fmt: skip
     assert grid.read_bytes()[:4] == strip.read_bytes()[:4] == b"\x89PNG"
-    main(["evaluate", str(model_path), "--digits", small_digits,
-          "--reader-epochs", "1"])  # fmt: skip
+    main(["evaluate", str(model_path), "--digits", small_digits])
     output = capsys.readouterr().out
     assert "saved 2 slerp paths of 4 steps" in output
+    assert "1,000 samples judged by the reference reader" in output
     score = float(re.search(r"classifier score: ([\d.]+)", output).group(1))
     assert 1 <= score <= 10
     assert 0 <= percentage("read as the requested class", output) <= 100
@@ -608,21 +608,13 @@ def test_image2text_trains_on_images_and_evaluates_on_the_test_pool(
     model_path = tmp_path / "image2text.keras"
     split = ["--num-samples", "200", "--digits", small_digits]
     options = ["--units", "16", "--epochs", "1", "--quiet", *split]
-    main(
-        [
-            "train",
-            "image2text",
-            "--reader-epochs",
-            "1",
-            *options,
-            "--output",
-            str(model_path),
-        ]
-    )
+    main(["train", "image2text", *options, "--output", str(model_path)])
     trained = capsys.readouterr().out
-    assert "training a digit reader for 1 epochs" in trained
     loaded = keras.saving.load_model(model_path)
     assert loaded.get_layer("digit_places") is not None
+    # By default it reads with the reference reader, trained on nothing here.
+    assert loaded.character_reader.name == "reference_reader"
+    assert loaded.character_reader.vocabulary == mnist_arith.MULTIPLICATION_VOCABULARY
     main(["evaluate", str(model_path), *split])
     evaluated = capsys.readouterr().out
     assert percentage("exact match", trained) == percentage("exact match", evaluated)
@@ -668,9 +660,7 @@ GENERATIVE = {"--digits", "--latent-dim", "--seed"}
 TRAIN_OPTIONS = {
     "text2text": ({"--notebook"} | SPLIT | ARCHITECTURE, 40, 32),
     "image2text": (
-        {"--digits", "--reader", "--reader-epochs", "--no-reader", "--notebook"}
-        | SPLIT
-        | ARCHITECTURE,
+        {"--digits", "--reader", "--no-reader", "--notebook"} | SPLIT | ARCHITECTURE,
         40,
         32,
     ),

@@ -127,15 +127,17 @@ def test_digit_quality_on_a_hand_made_reader():
     reader = pixel_reader()
     classes = np.arange(100) % 10
     images = lit_images(classes)
-    quality = mnist_arith.digit_quality(reader, images, images, classes)
+    quality = mnist_arith.digit_quality(images, images, classes, reader=reader)
     assert quality.classifier_score == pytest.approx(10, abs=1e-3)
     assert quality.frechet_distance == pytest.approx(0, abs=1e-6)
     assert quality.class_accuracy == 1.0
-    shifted = mnist_arith.digit_quality(reader, images, images, (classes + 1) % 10)
+    shifted = mnist_arith.digit_quality(
+        images, images, (classes + 1) % 10, reader=reader
+    )
     assert shifted.class_accuracy == 0.0
     # All sevens: read confidently but one class only; far from varied digits.
     sevens = lit_images(np.full(100, 7))
-    collapsed = mnist_arith.digit_quality(reader, sevens[..., None], images)
+    collapsed = mnist_arith.digit_quality(sevens[..., None], images, reader=reader)
     assert collapsed.classifier_score == pytest.approx(1, abs=1e-3)
     assert collapsed.class_accuracy is None
     assert collapsed.frechet_distance > 1
@@ -145,11 +147,11 @@ def test_digit_quality_rejects_bad_shapes():
     reader = pixel_reader()
     images = lit_images(np.arange(10))
     with pytest.raises(ValueError, match=r"images.shape=\(10, 28, 27\)"):
-        mnist_arith.digit_quality(reader, images[:, :, :27], images)
+        mnist_arith.digit_quality(images[:, :, :27], images, reader=reader)
     with pytest.raises(ValueError, match=r"reference_images.shape=\(1, 28, 28\)"):
-        mnist_arith.digit_quality(reader, images, images[:1])
+        mnist_arith.digit_quality(images, images[:1], reader=reader)
     with pytest.raises(ValueError, match=r"requested_classes.shape=\(9,\)"):
-        mnist_arith.digit_quality(reader, images, images, np.arange(9))
+        mnist_arith.digit_quality(images, images, np.arange(9), reader=reader)
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def test_docstring_examples_run(name):
 # Result containers, and functions whose example would need a trained reader.
 WITHOUT_EXAMPLE = {
     "Digits", "DigitQuality", "ErrorAnalysis", "Queries", "Sampling",
-    "read_images", "readability", "reader_features", "train_digit_reader",
+    "read_images", "reader_features", "train_digit_reader",
 }  # fmt: skip
 
 

@@ -91,9 +91,9 @@ def test_readability_counts_exact_reads(digits):
             )
         ]
     )
-    assert readability(reader, rendered, answers) == expected
+    assert readability(rendered, answers, reader=reader) == expected
     with pytest.raises(ValueError, match=r"sequence \(2\)\. Received: 3 answers"):
-        readability(reader, rendered, [*answers, "1  "])
+        readability(rendered, [*answers, "1  "], reader=reader)
 
 
 def test_bad_reader_arguments():

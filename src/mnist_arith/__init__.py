@@ -56,6 +56,7 @@ if _BACKEND_ERROR is None:
     from mnist_arith.models.reader import read_images
     from mnist_arith.models.reader import reader_features
     from mnist_arith.models.reader import train_digit_reader
+    from mnist_arith.models.reference_reader import reference_reader
     from mnist_arith.models.seq2seq import Image2Text
     from mnist_arith.models.seq2seq import Text2Text
     from mnist_arith.models.seq2seq import image2text
@@ -132,6 +133,7 @@ __all__ = [
     "read_images",
     "readability",
     "reader_features",
+    "reference_reader",
     "render_query_images",
     "sample_grid",
     "sample_prior",

@@ -22,6 +22,7 @@ from mnist_arith.models.reader import check_character_images
 from mnist_arith.models.reader import check_reader
 from mnist_arith.models.reader import read_images
 from mnist_arith.models.reader import reader_features
+from mnist_arith.models.reference_reader import reference_reader
 
 _ROW_SUM_TOLERANCE = 1e-3
 """How far a row of `classifier_score`'s probabilities may sum from 1."""
@@ -323,10 +324,11 @@ class DigitQuality:
 
 
 def digit_quality(
-    reader: keras.Model,
     images: np.ndarray,
     reference_images: np.ndarray,
     requested_classes: Sequence[int] | np.ndarray | None = None,
+    *,
+    reader: keras.Model | None = None,
 ) -> DigitQuality:
     """Judges generated digits with a digit reader: score, distance, accuracy.
 
@@ -336,11 +338,12 @@ def digit_quality(
     give the Fréchet distance to real digits.
 
     Args:
-        reader: a trained `digit_reader`.
         images: `[n, 28, 28(, 1)]` generated digits in [0, 1].
         reference_images: `[m, 28, 28(, 1)]` real digits in [0, 1] (e.g. the
             test pool).
         requested_classes: the `n` classes the images were asked to show.
+        reader: the judge; default the pretrained `reference_reader()`, so
+            that scores are comparable between runs and users.
 
     Returns:
         A `DigitQuality`.
@@ -351,13 +354,14 @@ def digit_quality(
             that are not `n` integers in [0, 10).
 
     Examples:
-        >>> from mnist_arith.models.reader import digit_reader
-        >>> reader = digit_reader()  # untrained: the figures mean nothing
-        >>> images = np.random.default_rng(0).random((20, 28, 28))
-        >>> quality = digit_quality(reader, images, images, np.arange(20) % 10)
-        >>> 1 <= quality.classifier_score <= 10, 0 <= quality.class_accuracy <= 1
+        >>> from mnist_arith import load_digits
+        >>> digits = load_digits("embedded")
+        >>> real, labels = digits.test_images / 255, digits.test_labels
+        >>> quality = digit_quality(real[::2], real[1::2], labels[::2])
+        >>> quality.classifier_score > 9, quality.class_accuracy > 0.98
         (True, True)
     """
+    reader = reference_reader() if reader is None else reader
     check_reader(reader)
     images = check_character_images(images, "images", minimum=2)
     reference_images = check_character_images(
@@ -417,17 +421,18 @@ def _group_means(correct, groups, skip=None):
 
 
 def readability(
-    reader: keras.Model,
     images: np.ndarray,
     answers: Sequence[str] | np.ndarray,
+    *,
+    reader: keras.Model | None = None,
     vocabulary: str | None = None,
 ) -> float:
     """The share of generated answers an independent reader reads exactly right.
 
     Args:
-        reader: a trained `digit_reader` (see `train_digit_reader`).
         images: `[n, length, 28, 28(, 1)]` generated answer images.
         answers: the `n` answers the images should show.
+        reader: the judge; default the pretrained `reference_reader()`.
         vocabulary: the characters of the reader's classes; default the
             `DigitReader`'s own (needed only for another kind of classifier).
 
@@ -438,7 +443,15 @@ def readability(
         ValueError: for a reader that is not a keras model, images that are
             not `[n, length, 28, 28(, 1)]` finite numbers, or a number of
             answers other than `n`.
+
+    Examples:
+        >>> from mnist_arith import load_digits, render_query_images
+        >>> answers = ["12 ", "7  ", "105"]
+        >>> images = render_query_images(answers, load_digits("embedded"), seed=0)
+        >>> readability(images, answers)
+        1.0
     """
+    reader = reference_reader() if reader is None else reader
     check_reader(reader)
     answers = as_string_array(answers, "answers")
     images = check_finite_array(images, "images", dtype=np.float32)

@@ -164,19 +164,13 @@ def resolve_split(arguments: argparse.Namespace, recorded: dict | None):
 
 
 def add_reader_arguments(parser: argparse.ArgumentParser, purpose: str):
-    """`--reader` and `--reader-epochs`; returns the group holding `--reader`."""
+    """`--reader`; returns the mutually exclusive group holding it."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--reader",
         metavar="FILE",
-        help=f"a saved digit reader to {purpose} (default: train one on the "
-        "training pool)",
-    )
-    parser.add_argument(
-        "--reader-epochs",
-        type=positive_int,
-        default=15,
-        help="epochs of the digit reader it trains when not given --reader",
+        help=f"a saved digit reader to {purpose} (default: the pretrained "
+        "reference reader shipped with the package)",
     )
     return group
 
@@ -285,18 +279,13 @@ def model_kind(model) -> str:
     return _release_0_1_0.model_kind(model)
 
 
-def obtain_reader(arguments: argparse.Namespace, digits, seed: int):
-    """The reader of `--reader`, or one trained for `--reader-epochs`."""
+def obtain_reader(arguments: argparse.Namespace):
+    """The reader of `--reader`, else the reference reader of the package."""
     import mnist_arith
 
     if arguments.reader:
         return load_model(arguments.reader)
-    print(f"training a digit reader for {arguments.reader_epochs} epochs ...")
-    reader, accuracy = mnist_arith.train_digit_reader(
-        digits, epochs=arguments.reader_epochs, seed=seed
-    )
-    print(f"reader accuracy on the test pool: {accuracy:.2%}")
-    return reader
+    return mnist_arith.reference_reader()
 
 
 def reader_vocabulary(reader) -> str:

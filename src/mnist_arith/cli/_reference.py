@@ -52,7 +52,7 @@ def _commands(parser, name):
 
 def _usage(command: argparse.ArgumentParser) -> str:
     """The usage line, wrapped at 80 columns whatever the terminal's width."""
-    formatter = command.formatter_class(prog=command.prog, width=80)
+    formatter = argparse.HelpFormatter(prog=command.prog, width=80)
     formatter.add_usage(
         command.usage, command._actions, command._mutually_exclusive_groups
     )

@@ -22,9 +22,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "evaluate",
         "score a saved model on held-out data",
         "Sequence models: exact match, per-character accuracy and the error "
-        "analysis on the held-out split. text2image: readability judged by a "
-        "separately trained digit reader. VAE/GAN: classifier score, Fréchet "
-        "distance and, if conditional, the share read as the requested class. "
+        "analysis on the held-out split. text2image: readability judged by the "
+        "reference reader shipped with the package (or --reader). VAE/GAN: "
+        "classifier score, Fréchet distance and, if conditional, the share "
+        "read as the requested class. "
         "reader: accuracy on the test pool.",
     )
     parser.add_argument("model_path", metavar="MODEL", help="a saved .keras model")
@@ -62,8 +63,8 @@ def run(arguments: argparse.Namespace) -> None:
     if kind == "reader":
         _evaluate_reader(model, digits, arguments.seed)
         return
-    # Its own seed: the judge is independent of any reader inside the model.
-    reader = _common.obtain_reader(arguments, digits, arguments.seed + 1)
+    # The judge: the reference reader, or the reader of --reader.
+    reader = _common.obtain_reader(arguments)
     if kind == "text2image":
         _evaluate_text2image(model, reader, digits, arguments)
     else:
@@ -192,7 +193,7 @@ def _evaluate_text2image(model, reader, digits, arguments):
     )
     print(
         f"text2image on the {len(test):,} held-out {preset} queries, "
-        "judged by the digit reader:"
+        f"judged by {_judge(reader)}:"
     )
     vocabulary = _common.reader_vocabulary(reader)
     for name, images in (
@@ -200,7 +201,9 @@ def _evaluate_text2image(model, reader, digits, arguments):
         ("stochastic", stochastic),
         ("real test-pool digits (reference)", real),
     ):
-        value = mnist_arith.readability(reader, images, test.answers, vocabulary)
+        value = mnist_arith.readability(
+            images, test.answers, reader=reader, vocabulary=vocabulary
+        )
         print(f"  readability, {name}: {value:.2%}")
 
 
@@ -216,13 +219,20 @@ def _evaluate_generative_model(model, kind, reader, digits, seed):
     generated = np.asarray(model.generate(1000, labels=requested, seed=seed))
     low, high = model.value_range
     quality = mnist_arith.digit_quality(
-        reader,
         np.clip((generated - low) / (high - low), 0, 1),
         digits.test_images.astype(np.float32) / 255,
         requested,
+        reader=reader,
     )
-    print(f"{kind}: {len(generated):,} samples judged by the digit reader")
+    print(f"{kind}: {len(generated):,} samples judged by {_judge(reader)}")
     print(f"  classifier score: {quality.classifier_score:.2f} (at most 10)")
     print(f"  Fréchet distance to the test digits: {quality.frechet_distance:.2f}")
     if quality.class_accuracy is not None:
         print(f"  read as the requested class: {quality.class_accuracy:.2%}")
+
+
+def _judge(reader) -> str:
+    """Which reader judges the images, for the report."""
+    if reader.name == "reference_reader":
+        return "the reference reader"
+    return f"the reader {reader.name!r}"

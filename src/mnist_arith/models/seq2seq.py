@@ -27,6 +27,7 @@ from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.layers import QueryOrder
 from mnist_arith.models.reader import DigitReader
+from mnist_arith.models.reference_reader import reference_reader
 from mnist_arith.models.sampling import SavesLayerSeedStates
 from mnist_arith.models.sequence_networks import CELLS
 from mnist_arith.models.sequence_networks import DEFAULT_UNITS
@@ -340,8 +341,12 @@ class Image2Text(_SequenceModel):
         filters: filters of the first convolution of the built-in character
             network (default 32; the second has twice as many). Cannot be
             given with a `character_reader`.
-        character_reader: a trained `DigitReader` (see `train_digit_reader`)
-            to read the characters with; the model keeps a frozen copy.
+        character_reader: `"reference"` for the pretrained reader shipped
+            with the package (`reference_reader()`, the most accurate
+            choice), or a trained `DigitReader` (see `train_digit_reader`) to
+            read the characters with; the model keeps a frozen copy. `None`
+            (the default) trains the built-in character network inside the
+            model.
         **kwargs: `keras.Model` arguments (`name`, `trainable`).
 
     Raises:
@@ -372,7 +377,7 @@ class Image2Text(_SequenceModel):
         padding: str = "right",
         dropout: float = 0.1,
         filters: int | None = None,
-        character_reader: keras.Model | dict | None = None,
+        character_reader: keras.Model | dict | str | None = None,
         **kwargs,
     ):
         given = {name: value for name, value in locals().items() if name in _ARCH}
@@ -382,6 +387,9 @@ class Image2Text(_SequenceModel):
         table, arch = self._check_architecture(vocabulary, course_model, given)
         if isinstance(character_reader, dict):  # From a saved config.
             character_reader = keras.saving.deserialize_keras_object(character_reader)
+        elif isinstance(character_reader, str):
+            check_one_of(character_reader, "character_reader", ("reference",))
+            character_reader = reference_reader()
         reader = None
         if character_reader is None:
             convnet_filters = check_positive_int(
@@ -511,6 +519,9 @@ def image2text(
         >>> model = image2text(5, 3, units=32, filters=8)
         >>> model.input_shape, model.output_shape
         ((None, 5, 28, 28, 1), (None, 3, 13))
+        >>> reading = image2text(5, 3, character_reader="reference")
+        >>> reading.character_reader.vocabulary
+        '0123456789+- *'
     """
     learning_rate = check_positive_number(learning_rate, "learning_rate")
     model = Image2Text(query_length, answer_length, vocabulary, **kwargs)

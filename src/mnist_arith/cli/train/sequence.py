@@ -133,9 +133,7 @@ def train_image2text(arguments: argparse.Namespace, verbose):
     digits = mnist_arith.load_digits(arguments.digits)
     options = _factory_options(arguments, train.padding)
     if not (arguments.notebook or arguments.no_reader):
-        options["character_reader"] = _common.obtain_reader(
-            arguments, digits, arguments.seed
-        )
+        options["character_reader"] = _common.obtain_reader(arguments)
     model = mnist_arith.image2text(
         train.query_width,
         train.answer_width,
