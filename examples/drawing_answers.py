@@ -14,7 +14,7 @@ The picture in docs/images/ (`text2image-modes.png`) was made with:
     KERAS_BACKEND=jax python examples/drawing_answers.py --text-epochs 20 \
         --decoder-epochs 5 --reader-epochs 3 --figures docs/images
 
-Everything runs offline on the 5,000 MNIST digits embedded in the package
+Everything runs offline on the 6,000 MNIST digits embedded in the package
 (`--digits auto` uses full MNIST when Keras has it or can download it).
 """
 

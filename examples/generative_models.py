@@ -16,7 +16,7 @@ BENCHMARKS.md, "Training throughput"):
     KERAS_BACKEND=torch python examples/generative_models.py --epochs 15 \
         --figures docs/images
 
-Everything runs offline on the 5,000 MNIST digits embedded in the package
+Everything runs offline on the 6,000 MNIST digits embedded in the package
 (`--digits auto` uses full MNIST when Keras has it or can download it).
 """
 

@@ -14,7 +14,7 @@ The pictures in docs/images/ (`image2text-*.png`) were made with:
     KERAS_BACKEND=tensorflow python examples/image_queries.py \
         --epochs 10 --figures docs/images
 
-Everything runs offline: the handwriting comes from the 5,000 MNIST digits
+Everything runs offline: the handwriting comes from the 6,000 MNIST digits
 embedded in the package (`--digits auto` uses full MNIST when Keras has it or
 can download it).
 """

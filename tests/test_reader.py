@@ -21,7 +21,7 @@ def test_character_dataset_covers_the_vocabulary(digits):
     blanks = images[labels == 12]
     assert blanks.max() < 0.1, "spaces are blank or nearly blank"
     _test_images, test_labels = character_dataset(digits, pool="test", seed=1)
-    assert (np.bincount(test_labels)[:10] == 100).all()
+    assert (np.bincount(test_labels)[:10] == 200).all()
 
 
 def test_reader_trains_reads_and_saves(digits, tmp_path):

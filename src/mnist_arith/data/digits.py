@@ -25,7 +25,12 @@ from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_seed
 
 EMBEDDED_DIGITS_PATH = pathlib.Path(__file__).with_name("embedded_digits.npz")
-"""5,000 real MNIST digits (400 train + 100 test per class) shipped with the package."""
+"""6,000 real MNIST digits shipped with the package.
+
+The training pool: 4,000 MNIST training digits (400 per class); the test
+pool: 2,000 MNIST *test* digits (200 per class), held out from anything
+trained on MNIST's training set. `tools/make_embedded_digits.py` rebuilds it.
+"""
 
 SOURCES = ("auto", "mnist", "embedded")
 
@@ -167,8 +172,9 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
 
     With `source="auto"` the full MNIST set is used when Keras has it cached
     (`$KERAS_HOME/datasets/mnist.npz`) or, if `download` is true, can download
-    it; otherwise a one-line warning is issued and the 5,000 embedded digits
-    (4,000 train, 1,000 test, 500 of each class) are used. Results are cached,
+    it; otherwise a one-line warning is issued and the 6,000 embedded digits
+    are used: 4,000 MNIST training digits as the training pool and 2,000
+    MNIST test digits as the test pool, balanced by class. Results are cached,
     so repeated calls are free.
 
     MNIST can also come from a file or folder you have: an `.npz` in Keras'
@@ -196,7 +202,7 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
     Examples:
         >>> digits = load_digits("embedded")
         >>> digits
-        Digits(source='embedded', train=4000, test=1000)
+        Digits(source='embedded', train=4000, test=2000)
         >>> digits.train_images.shape, digits.train_images.dtype
         ((4000, 28, 28), dtype('uint8'))
     """
@@ -238,7 +244,7 @@ def load_digits(source: str | os.PathLike = "auto", *, download: bool = True) ->
             raise OSError(f"MNIST is not cached at {cached} and download=False.")
         reason = "download=False"
     warnings.warn(
-        f"Full MNIST is unavailable ({reason}); using the 5,000 embedded digits.",
+        f"Full MNIST is unavailable ({reason}); using the 6,000 embedded digits.",
         stacklevel=2,
     )
     return _load_embedded()
