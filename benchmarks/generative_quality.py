@@ -1,9 +1,10 @@
 """How good are generated digits? Classifier score, Fréchet distance, class accuracy.
 
-Trains the digit reader (`train_digit_reader`) on the training pool, then a
-VAE and a GAN, plain and conditional (`num_classes=10`), on the same training
-digits, and judges 1,000 generated digits of each (100 per class for the
-conditional ones) with the reader (`digit_quality`), sampled from the prior
+Trains a VAE and a GAN, plain and conditional (`num_classes=10`), on the
+training digits and judges 1,000 generated digits of each (100 per class for
+the conditional ones) with the shipped reference reader (`reference_reader`,
+through `digit_quality`; `--reader trained` trains one on the training pool
+instead, as the first recorded runs did), sampled from the prior
 N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
 `--temperatures`):
 
@@ -23,7 +24,9 @@ digits those are. `gan-batch-norm` and `info-gan-batch-norm` build the same
 GANs with `batch_norm=True`; `gan-large` and `info-gan-large` with
 `preset="digits-large"` (the InfoGAN paper's MNIST networks). `--filters`
 widens every model; `--report-every N` judges the models every N epochs of
-their training as well as at the end.
+their training as well as at the end. `--seeds 0,1,2` repeats every run
+with each seed (weights and noise) and ends with the mean and spread
+(standard deviation over the seeds) of every figure.
 
 Run from the repository root:
 
@@ -57,7 +60,15 @@ MODELS = {
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--epochs", type=int, default=30)
-parser.add_argument("--reader-epochs", type=int, default=15)
+parser.add_argument(
+    "--reader",
+    choices=("reference", "trained"),
+    default="reference",
+    help="the shipped reference reader, or one trained on the training pool",
+)
+parser.add_argument(
+    "--reader-epochs", type=int, default=15, help="epochs of a trained reader"
+)
 parser.add_argument(
     "--digits",
     default="auto",
@@ -85,6 +96,9 @@ parser.add_argument(
 parser.add_argument(
     "--seed", type=int, default=0, help="seed of the models' weights and noise"
 )
+parser.add_argument(
+    "--seeds", default=None, help="several seeds, such as 0,1,2 (overrides --seed)"
+)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
@@ -94,19 +108,27 @@ if args.quick:
     train_images, train_labels = train_images[::20], train_labels[::20]
     args.epochs, args.reader_epochs = 1, 1
 
+seeds = [int(seed) for seed in (args.seeds or str(args.seed)).split(",")]
+
 print_run_header()
 print(
     f"digits:   {digits.source} ({len(train_labels):,} train, "
-    f"{len(digits.test_labels):,} test), {args.epochs} epochs, "
-    f"reader {args.reader_epochs} epochs"
+    f"{len(digits.test_labels):,} test), {args.epochs} epochs, seeds {seeds}"
 )
 
 start = time.perf_counter()
-reader, reader_accuracy = mnist_arith.train_digit_reader(
-    digits, epochs=args.reader_epochs
-)
+if args.reader == "reference":
+    reader = mnist_arith.reference_reader()
+    read = reader.predict(
+        digits.test_images[..., None].astype("float32") / 255, verbose=0
+    )
+    reader_accuracy = np.mean(np.argmax(read, axis=-1) == digits.test_labels)
+else:
+    reader, reader_accuracy = mnist_arith.train_digit_reader(
+        digits, epochs=args.reader_epochs
+    )
 seconds = time.perf_counter() - start
-print(f"reader:   test accuracy {reader_accuracy:.2%} ({seconds:.0f} s)")
+print(f"reader:   {args.reader}, test accuracy {reader_accuracy:.2%} ({seconds:.0f} s)")
 
 
 def judge(images, requested):
@@ -140,50 +162,79 @@ def code_purity(images, num_codes):
 
 code_rows = []
 for name in args.models.split(","):
-    kind, settings = MODELS[name]
-    if args.filters is not None:
-        settings = {**settings, "filters": args.filters}
-    conditional = "num_classes" in settings
-    scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
-    keras.utils.set_random_seed(args.seed)
-    model = getattr(mnist_arith, kind)(**settings)
-    images = train_float * scale - (scale - 1)
-    inputs = [images, train_labels] if conditional else images
-    labels = requested if conditional else None
-    every = args.report_every or args.epochs
-    seconds = 0.0
-    for epoch in range(0, args.epochs, every):
-        last = min(epoch + every, args.epochs)
-        start = time.perf_counter()
-        model.fit(inputs, initial_epoch=epoch, epochs=last, batch_size=64, verbose=0)
-        seconds += time.perf_counter() - start
-        title = name if last == args.epochs else f"{name} @{last}"
-        for temperature in (float(value) for value in args.temperatures.split(",")):
-            latents = mnist_arith.sample_prior(
-                1000, model.latent_dim, temperature=temperature, seed=0
+    for seed in seeds:
+        kind, settings = MODELS[name]
+        if args.filters is not None:
+            settings = {**settings, "filters": args.filters}
+        conditional = "num_classes" in settings
+        scale = 2 if kind == "gan" else 1  # the GAN trains on [-1, 1]
+        keras.utils.set_random_seed(seed)
+        model = getattr(mnist_arith, kind)(**settings)
+        images = train_float * scale - (scale - 1)
+        inputs = [images, train_labels] if conditional else images
+        labels = requested if conditional else None
+        every = args.report_every or args.epochs
+        seconds = 0.0
+        for epoch in range(0, args.epochs, every):
+            last = min(epoch + every, args.epochs)
+            start = time.perf_counter()
+            model.fit(
+                inputs, initial_epoch=epoch, epochs=last, batch_size=64, verbose=0
             )
-            generated = keras.ops.convert_to_numpy(
-                mnist_arith.decode_latents(model, latents, labels)
-            )
-            generated = np.clip((generated + (scale - 1)) / scale, 0, 1)
-            row = title if temperature == 1 else f"{title} (T={temperature:g})"
-            rows.append((row, *judge(generated, labels), seconds))
-            if "num_codes" in settings:
-                purity = code_purity(generated, settings["num_codes"])
-                code_rows.append((row, *purity))
-            _, score, distance, _, _ = rows[-1]
-            print(f"{row}: score {score:.2f}, distance {distance:.2f}", flush=True)
+            seconds += time.perf_counter() - start
+            title = name if last == args.epochs else f"{name} @{last}"
+            for temperature in (float(value) for value in args.temperatures.split(",")):
+                latents = mnist_arith.sample_prior(
+                    1000, model.latent_dim, temperature=temperature, seed=0
+                )
+                generated = keras.ops.convert_to_numpy(
+                    mnist_arith.decode_latents(model, latents, labels)
+                )
+                generated = np.clip((generated + (scale - 1)) / scale, 0, 1)
+                row = title if temperature == 1 else f"{title} (T={temperature:g})"
+                if len(seeds) > 1:
+                    row = f"{row} seed {seed}"
+                rows.append((row, *judge(generated, labels), seconds))
+                if "num_codes" in settings:
+                    purity = code_purity(generated, settings["num_codes"])
+                    code_rows.append((row, *purity))
+                _, score, distance, _, _ = rows[-1]
+                print(f"{row}: score {score:.2f}, distance {distance:.2f}", flush=True)
 
 print()
 header = ("classifier score", 17), ("Fréchet distance", 18), ("read as asked", 15)
 print(
-    f"{'':<26}" + "".join(f"{title:>{width}}" for title, width in header) + "  train s"
+    f"{'':<34}" + "".join(f"{title:>{width}}" for title, width in header) + "  train s"
 )
 for name, score, distance, accuracy, seconds in rows:
     accuracy = "-" if accuracy is None else f"{accuracy:.2%}"
-    print(f"{name:<26}{score:>17.2f}{distance:>18.2f}{accuracy:>15}{seconds:>9.0f}")
+    print(f"{name:<34}{score:>17.2f}{distance:>18.2f}{accuracy:>15}{seconds:>9.0f}")
 for name, purity, digits_covered in code_rows:
     print(
         f"{name}: {purity:.2%} of samples read as their code's most frequent "
         f"digit; the codes' most frequent digits are {digits_covered} different ones"
     )
+
+if len(seeds) > 1:
+    # Mean and standard deviation over the seeds of each run's figures.
+    groups = {}
+    for name, score, distance, accuracy, seconds in rows[2:]:
+        run = name.rsplit(" seed ", 1)[0]
+        groups.setdefault(run, []).append((score, distance, accuracy, seconds))
+    print(f"\nover seeds {seeds}: mean ± standard deviation")
+    for run, values in groups.items():
+        columns = []
+        for column in zip(*values, strict=True):
+            if column[0] is None:
+                columns.append("-")
+            else:
+                column = np.array(column, dtype=float)
+                columns.append(f"{column.mean():.2f} ± {column.std(ddof=1):.2f}")
+        score, distance, accuracy, seconds = columns
+        if values[0][2] is not None:
+            shares = np.array([value[2] for value in values]) * 100
+            accuracy = f"{shares.mean():.2f}% ± {shares.std(ddof=1):.2f}"
+        print(
+            f"{run}: classifier score {score}, Fréchet distance {distance}, "
+            f"read as asked {accuracy}, train s {seconds}"
+        )
