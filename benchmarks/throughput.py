@@ -13,8 +13,9 @@ same process. The models:
 - `text2text`: `text2text(7, 4, padding="left")`, the default transformer
   (the 2021 format's answers are padded on the left).
 - `notebook`: `text2text(7, 4, course_model=True)`, the course's LSTM(256).
-- `image2text`: `image2text(7, 4, padding="left")` on rendered float32 query
-  images.
+- `image2text`: `image2text(7, 4, padding="left", character_reader=None)`
+  (its built-in character network, trained inside the model) on rendered
+  float32 query images.
 - `vae`: `vae()` (28x28x1 digits, latent 16).
 - `gan`: `gan()` (28x28x1 digits, one discriminator and one generator update
   per batch).
@@ -153,7 +154,8 @@ def build(name):
             channel_axis=True,
             glyph_style="2021",
         )
-        return mnist_arith.image2text(7, 4, padding="left"), images, y_text
+        model = mnist_arith.image2text(7, 4, padding="left", character_reader=None)
+        return model, images, y_text
     if name == "vae":
         return mnist_arith.vae(seed=args.seed), digit_images(), None
     return mnist_arith.gan(seed=args.seed), 2 * digit_images() - 1, None

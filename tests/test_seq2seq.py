@@ -105,7 +105,7 @@ def test_course_model_has_the_reference_structure():
 
 def test_image2text_fits_and_round_trips(image_data, tmp_path):
     x, y = image_data
-    model = image2text(5, 3, COURSE, **SMALL, filters=4)
+    model = image2text(5, 3, COURSE, **SMALL, character_reader=None, filters=4)
     history = losses_after_fit(model, x, y, epochs=3)
     assert history["loss"][-1] < history["loss"][0]
     assert model.predict(x[:2], verbose=0).shape == (2, 3, 13)
@@ -227,6 +227,18 @@ def test_left_align_matches_a_numpy_reference_on_soft_inputs():
     assert LeftAlign.from_config(LeftAlign(space_id=3).get_config()).space_id == 3
 
 
+def test_image2text_reads_with_the_reference_reader_by_default():
+    model = image2text(**SMALL)
+    reader = model.character_reader
+    assert reader is not None and not reader.trainable
+    assert reader.vocabulary == "0123456789+- *"
+    assert image2text(**SMALL, character_reader=None).character_reader is None
+    # The course's model reads with its own network unless told otherwise.
+    assert image2text(course_model=True).character_reader is None
+    with pytest.raises(ValueError, match=r"character_reader=None.*filters=8"):
+        image2text(**SMALL, filters=8)
+
+
 def test_padding_chooses_the_answer_layout():
     assert text2text(**SMALL).get_layer("left_align").space_id == 12
     left = text2text(**SMALL, padding="left")
@@ -294,8 +306,8 @@ def test_bad_sizes():
         text2text(0, 3, COURSE)
     with pytest.raises(ValueError, match="characters=13"):
         text2text(5, 3, 13)
-    with pytest.raises(ValueError, match="filters=0"):
-        image2text(5, 3, COURSE, filters=0)
+    with pytest.raises(ValueError, match="positive integer. Received: filters=0"):
+        image2text(5, 3, COURSE, character_reader=None, filters=0)
 
 
 @pytest.mark.parametrize("course_model", [False, True])
@@ -306,7 +318,9 @@ def test_wrong_input_shape_is_rejected(course_model):
         ValueError, match=r"expected shape=\(None, 5, 13\), found shape=\(2, 5, 14\)"
     ):
         model.predict(np.zeros((2, 5, 14), "float32"), verbose=0)
-    model = image2text(5, 3, COURSE, **small, filters=4, course_model=course_model)
+    model = image2text(
+        5, 3, COURSE, **small, character_reader=None, filters=4, course_model=course_model
+    )
     with pytest.raises(ValueError, match=r"found shape=\(2, 7, 28, 28"):
         model.predict(np.zeros((2, 7, 28, 28, 1), "float32"), verbose=0)
 

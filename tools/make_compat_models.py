@@ -30,7 +30,9 @@ def build_models(digits):
     characters = digits.pool("train")[0][:32, ..., None].astype("float32") / 255.0
     labels = digits.pool("train")[1][:32].astype("int32")
     text2text = ma.text2text(units=16, encoder_layers=1, decoder_layers=1)
-    image2text = ma.image2text(units=16, filters=4, encoder_layers=1, decoder_layers=1)
+    image2text = ma.image2text(
+        units=16, filters=4, encoder_layers=1, decoder_layers=1, character_reader=None
+    )
     reader = ma.digit_reader(filters=4)
     autoencoder = ma.autoencoder(latent_dim=4, filters=4)
     vae = ma.vae(latent_dim=4, filters=4, num_classes=10, seed=0)

@@ -497,6 +497,13 @@ def image2text(
 ) -> Image2Text:
     """Builds a compiled `Image2Text`, compiled as `text2text`'s models are.
 
+    By default the characters are read by the shipped reference reader
+    (`character_reader="reference"`, frozen), the most accurate choice: the
+    model then learns only the arithmetic. `character_reader=None` trains the
+    built-in character network inside the model instead (then `filters`
+    applies), and `course_model=True` builds the course's own network, which
+    reads with the built-in network unless a reader is given.
+
     Args:
         query_length: character images per query.
         answer_length: characters per answer.
@@ -505,7 +512,8 @@ def image2text(
         **kwargs: the arguments of `Image2Text`: `course_model`, `cell`,
             `units`, `encoder_layers`, `decoder_layers`, `feed_forward`,
             `reverse_queries`, `padding`, `dropout`, `filters`,
-            `character_reader`.
+            `character_reader` (default `"reference"`, or `None` with
+            `course_model=True`).
 
     Returns:
         A compiled `Image2Text` taking `[batch, query_length, 28, 28, 1]`
@@ -516,14 +524,25 @@ def image2text(
         TypeError: for an argument `Image2Text` does not take.
 
     Examples:
-        >>> model = image2text(5, 3, units=32, filters=8)
+        >>> model = image2text(5, 3)
         >>> model.input_shape, model.output_shape
         ((None, 5, 28, 28, 1), (None, 3, 13))
-        >>> reading = image2text(5, 3, character_reader="reference")
-        >>> reading.character_reader.vocabulary
+        >>> model.character_reader.vocabulary
         '0123456789+- *'
+        >>> own = image2text(5, 3, character_reader=None, units=32, filters=8)
+        >>> own.character_reader is None
+        True
     """
     learning_rate = check_positive_number(learning_rate, "learning_rate")
+    if "character_reader" not in kwargs:
+        course_model = kwargs.get("course_model", False)
+        if "filters" in kwargs and not course_model:
+            raise ValueError(
+                "`filters` sets the built-in character network, and image2text "
+                "reads with the reference reader unless `character_reader=None`"
+                f". Received: filters={kwargs['filters']!r}"
+            )
+        kwargs["character_reader"] = None if course_model is True else "reference"
     model = Image2Text(query_length, answer_length, vocabulary, **kwargs)
     return compile_sequence_model(model, learning_rate)
 

@@ -33,8 +33,8 @@ def register(models: argparse._SubParsersAction) -> None:
         "handwritten queries to one-hot answers",
         "Trains an Image2Text model on the seeded training split rendered in "
         "handwriting from the training pool, and reports its figures on the "
-        "held-out queries rendered from the test pool. By default it first "
-        "trains a digit reader and reads the characters with it.",
+        "held-out queries rendered from the test pool. By default the shipped "
+        "reference reader reads the characters (--reader FILE: another one).",
         train=train_image2text,
         epochs=EPOCHS,
         batch_size=BATCH_SIZE,
@@ -132,7 +132,9 @@ def train_image2text(arguments: argparse.Namespace, verbose):
     train, test = _common.split(arguments.preset, arguments)
     digits = mnist_arith.load_digits(arguments.digits)
     options = _factory_options(arguments, train.padding)
-    if not (arguments.notebook or arguments.no_reader):
+    if arguments.notebook or arguments.no_reader:
+        options["character_reader"] = None
+    else:
         options["character_reader"] = _common.obtain_reader(arguments)
     model = mnist_arith.image2text(
         train.query_width,
