@@ -310,7 +310,7 @@ def test_the_option_reference_page_is_what_the_parser_says():
     page = pathlib.Path(__file__).parents[1] / "docs" / "api" / "cli-options.md"
     expected = markdown_reference(build_parser())
     assert page.read_text(encoding="utf-8") == expected
-    assert expected.count("\n## `mnist-arith ") == 12
+    assert expected.count("\n## `mnist-arith ") == 13
     assert "| `--seed` `SEED` | `0` | the seed of every random choice |" in expected
 
 
@@ -325,6 +325,7 @@ def test_every_command_has_help():
         "evaluate",
         "sample",
         "interpolate",
+        "arithmetic",
     ]
     for command in commands:
         with pytest.raises(SystemExit) as raised:
@@ -656,7 +657,8 @@ COMMON_TRAIN_OPTIONS = {"-h", "--help", "--output", "--epochs", "--batch-size",
 SPLIT = {"--preset", "--num-samples", "--train-fraction", "--seed"}
 ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
                 "--feed-forward", "--reverse"}  # fmt: skip
-GENERATIVE = {"--digits", "--latent-dim", "--seed"}
+GENERATIVE = {"--digits", "--latent-dim", "--seed", "--images", "--image-size",
+              "--grayscale", "--cache", "--sample-dir", "--sample-every"}  # fmt: skip
 TRAIN_OPTIONS = {
     "text2text": ({"--notebook"} | SPLIT | ARCHITECTURE, 40, 32),
     "image2text": (
@@ -718,7 +720,7 @@ def _parsers(parser):
 
 def test_every_option_of_every_parser_has_help():
     parsers = list(_parsers(build_parser()))
-    assert len(parsers) == 1 + 6 + 7  # mnist-arith, its commands, train's models
+    assert len(parsers) == 1 + 7 + 7  # mnist-arith, its commands, train's models
     missing = [
         f"{parser.prog} {action.option_strings or action.dest}"
         for parser in parsers

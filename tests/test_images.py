@@ -1,3 +1,6 @@
+import json
+import re
+
 import cv2
 import numpy as np
 import pytest
@@ -56,8 +59,9 @@ def test_cache_is_written_reused_and_rebuilt(folder, tmp_path, monkeypatch):
     scaled = load_images(folder, (8, 8), value_range=(-1, 1), cache=cache)
     np.testing.assert_allclose(scaled, first * 2 - 1, atol=1e-6)
     monkeypatch.undo()
-    resized = load_images(folder, (4, 4), cache=cache)  # another size: rebuilt
-    assert resized.shape == (3, 4, 4, 3) and np.load(cache).shape == (3, 4, 4, 3)
+    with pytest.raises(ValueError, match=r"other settings.*Received: cache='.*faces"):
+        load_images(folder, (4, 4), cache=cache)  # another size: refused
+    assert np.load(cache).shape == (3, 8, 8, 3)  # and kept
 
 
 def test_bad_files_and_arguments(folder, tmp_path):
@@ -142,7 +146,8 @@ def test_cache_in_any_letter_case_and_damaged_caches_rebuilt(folder, tmp_path):
     (tmp_path / "archive.npz").rename(cache)  # an archive under a .npy name
     np.testing.assert_array_equal(load_images(folder, (8, 8), cache=cache), first)
     assert sorted(path.name for path in tmp_path.iterdir() if "faces" in path.name) == [
-        "faces.NPY"
+        "faces.NPY",
+        "faces.NPY.json",
     ]
 
 
@@ -159,12 +164,16 @@ def test_a_failed_cache_write_keeps_the_old_cache(folder, tmp_path, monkeypatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(np, "save", disk_full)
+    cv2.imwrite(str(folder / "e_new.png"), np.zeros((4, 4, 3), np.uint8))
     with pytest.raises(OSError, match="No space"):
-        load_images(folder, (8, 8), cache=cache)  # another size: rebuilt
+        load_images(folder, (4, 4), cache=cache)  # a new file: rebuilt
     assert cache.read_bytes() == old
+    # The old record is gone, so the old images are rebuilt next time.
     assert [path.name for path in tmp_path.iterdir() if "faces" in path.name] == [
         "faces.npy"
     ]
+    monkeypatch.undo()
+    assert load_images(folder, (4, 4), cache=cache).shape == (4, 4, 4, 3)
 
 
 @pytest.mark.parametrize(
@@ -183,3 +192,53 @@ def test_corrupt_image_files_raise_value_error(folder, content, reason):
         r"Received: path='.*broken\.png'$",
     ):
         load_images(folder)
+
+
+def test_a_cache_of_another_folder_or_setting_is_refused(folder, tmp_path):
+    cache = tmp_path / "caches" / "faces.npy"
+    load_images(folder, (8, 8), cache=cache)
+    record = json.loads((tmp_path / "caches" / "faces.npy.json").read_text())
+    assert record["image_size"] == [8, 8] and record["grayscale"] is False
+    assert record["shape"] == [3, 8, 8, 3] and len(record["listing_sha256"]) == 64
+    other = tmp_path / "other"
+    other.mkdir()
+    cv2.imwrite(str(other / "a.png"), np.zeros((8, 8, 3), np.uint8))
+    stored = cache.read_bytes()
+    for arguments, keywords in [
+        ((other, (8, 8)), {}),
+        ((folder, (8, 8)), {"grayscale": True}),
+        ((folder, (8, 4)), {}),
+    ]:
+        with pytest.raises(
+            ValueError,
+            match=r"another folder or other settings \(folder='.*', "
+            r"image_size=\(8, 8\), grayscale=False\); delete it.*"
+            rf"Received: cache='{re.escape(str(cache))}'$",
+        ):
+            load_images(*arguments, cache=cache, **keywords)
+    assert cache.read_bytes() == stored
+
+
+def test_a_changed_folder_or_damaged_record_rebuilds_the_cache(
+    folder, tmp_path, monkeypatch
+):
+    cache = tmp_path / "faces.npy"
+    load_images(folder, (8, 8), cache=cache)
+    reads = []
+    real_read = images_module._read
+
+    def counting_read(path, *arguments):
+        reads.append(path.name)
+        return real_read(path, *arguments)
+
+    monkeypatch.setattr(images_module, "_read", counting_read)
+    load_images(folder, (8, 8), cache=cache)
+    assert reads == []  # the cache was used
+    cv2.imwrite(str(folder / "d_blue.png"), np.full((8, 8, 3), 200, np.uint8))
+    assert load_images(folder, (8, 8), cache=cache).shape == (4, 8, 8, 3)
+    assert len(reads) == 4 and np.load(cache).shape == (4, 8, 8, 3)
+    (tmp_path / "faces.npy.json").write_text("{not json")
+    assert load_images(folder, (8, 8), cache=cache).shape == (4, 8, 8, 3)
+    assert len(reads) == 8
+    load_images(folder, (8, 8), cache=cache)
+    assert len(reads) == 8

@@ -43,3 +43,48 @@ def backend_error():
     except BackendError as error:
         return error
     return None
+
+
+SLOW_CONVOLUTIONS_HINT = (
+    "JAX trains convolutional models 5-8x slower than torch or TensorFlow on "
+    "a CPU; KERAS_BACKEND=torch is the fastest here."
+)
+"""What the command line says before it trains a convolutional model on JAX's CPU."""
+
+
+def convolution_hint(backend: str, device: str | None) -> str | None:
+    """The hint for training a convolutional model, or None where none is due.
+
+    XLA's CPU convolutions make JAX several times slower than torch and
+    TensorFlow for the image models; on a GPU it is as fast as they are.
+
+    Args:
+        backend: the Keras backend, such as `keras.backend.backend()`.
+        device: the platform JAX computes on (`jax.default_backend()`:
+            `"cpu"`, `"gpu"`, `"tpu"`), or None where JAX is not used.
+
+    Returns:
+        `SLOW_CONVOLUTIONS_HINT` for JAX on a CPU, else None.
+
+    Examples:
+        >>> convolution_hint("jax", "cpu") == SLOW_CONVOLUTIONS_HINT
+        True
+        >>> convolution_hint("jax", "gpu"), convolution_hint("torch", None)
+        (None, None)
+    """
+    if backend == "jax" and device == "cpu":
+        return SLOW_CONVOLUTIONS_HINT
+    return None
+
+
+def current_convolution_hint() -> str | None:
+    """`convolution_hint` for the backend and device of this process."""
+    import keras
+
+    backend = keras.backend.backend()
+    device = None
+    if backend == "jax":
+        import jax
+
+        device = jax.default_backend()
+    return convolution_hint(backend, device)

@@ -10,6 +10,7 @@ KERAS_BACKEND=jax mnist-arith train text2text --epochs 40 --output adder.keras
 KERAS_BACKEND=jax mnist-arith evaluate adder.keras --figure errors.png
 KERAS_BACKEND=jax mnist-arith train vae --conditional --output vae.keras
 KERAS_BACKEND=jax mnist-arith sample vae.keras --output samples.png
+KERAS_BACKEND=torch mnist-arith train vae --images faces/ --output faces.keras
 ```
 
 One module per command; `train` has one sub-command per model, each with only
@@ -23,6 +24,7 @@ import argparse
 import sys
 
 from mnist_arith import _keras
+from mnist_arith.cli import arithmetic
 from mnist_arith.cli import evaluate
 from mnist_arith.cli import images
 from mnist_arith.cli import interpolate
@@ -34,7 +36,7 @@ from mnist_arith.cli._common import UsageError
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS = (queries, images, train, evaluate, sample, interpolate)
+COMMANDS = (queries, images, train, evaluate, sample, interpolate, arithmetic)
 
 
 def main(argv: list[str] | None = None) -> int:

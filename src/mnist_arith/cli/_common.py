@@ -81,7 +81,7 @@ def add_seed_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_digits_argument(parser: argparse.ArgumentParser) -> None:
+def add_digits_argument(parser: argparse._ActionsContainer) -> None:
     """`--digits`: the source of the handwritten digits."""
     parser.add_argument("--digits", default="auto", help=DIGIT_SOURCES_HELP)
 
@@ -302,3 +302,18 @@ def describe(kind: str, path: str) -> str:
     """`"an autoencoder model from PATH"`, for error messages."""
     article = "an" if kind[0] in "aeiou" else "a"
     return f"{article} {kind} model from {path}"
+
+
+def image_width(image_shape) -> float:
+    """Inches per image in a figure: images at their own size at 100 dpi.
+
+    Digits get half an inch (50 pixels, a little enlarged); 64x64 photos
+    0.64 inches.
+    """
+    return max(0.5, image_shape[0] / 100)
+
+
+def add_title(figure, title: str) -> None:
+    """Titles a figure of images, with about a third of an inch above them."""
+    figure.suptitle(title, fontsize=10)
+    figure.subplots_adjust(top=max(0.5, 1 - 0.35 / figure.get_figheight()))

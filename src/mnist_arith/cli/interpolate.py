@@ -90,7 +90,9 @@ def run(arguments: argparse.Namespace) -> None:
     )
     images = images.reshape(arguments.paths, arguments.steps, *images.shape[1:])
     figure = mnist_arith.plot_interpolation(
-        images, value_range=model.value_range, image_width=0.5
+        images,
+        value_range=model.value_range,
+        image_width=_common.image_width(model.image_shape),
     )
     save_figure(figure, arguments.output, dpi=100, bbox_inches="tight")
     print(

@@ -99,7 +99,10 @@ def run(arguments: argparse.Namespace) -> None:
             seed=arguments.seed,
         )
         figure = mnist_arith.plot_image_grid(
-            images, arguments.columns, value_range=model.value_range, image_width=0.5
+            images,
+            arguments.columns,
+            value_range=model.value_range,
+            image_width=_common.image_width(model.image_shape),
         )
     else:
         raise _common.UsageError(

@@ -1,5 +1,8 @@
 """Image folders for the generative models (the course's faces, your photos)."""
 
+import contextlib
+import hashlib
+import json
 import os
 import pathlib
 import pickle
@@ -38,11 +41,18 @@ def load_images(
     matters) and scaled linearly from 0..255 to `value_range`: `(0, 1)` for
     sigmoid decoders, `(-1, 1)` for a tanh GAN generator.
 
-    With `cache`, the resized uint8 images are saved to that `.npy` file and
-    read from it next time, as long as it holds as many images of the same
-    size as the folder would give (otherwise, or if it is damaged, it is
-    rebuilt). The cache is written atomically: an interrupted or failed write
-    leaves the previous cache file as it was, never a partial one.
+    With `cache`, the resized uint8 images are saved to that `.npy` file,
+    with a record beside it (the same name plus `.json`) of the folder, a
+    SHA-256 hash of its listing (the names, sizes and modification times of
+    the files read) and the `image_size` and `grayscale` settings. Next time
+    the cache is read instead of the images when the record matches. A
+    cache of the same folder whose files have changed since, or a damaged
+    cache or record, is rebuilt; a cache made from another folder or with
+    other settings is refused with a `ValueError`, so that it is never used
+    for the wrong images nor silently replaced. Both files are written
+    atomically, the record last (and an old record is removed first): an
+    interrupted or failed write never leaves a partial file, nor a record
+    that vouches for images it does not describe.
 
     Args:
         directory: the folder of images.
@@ -59,7 +69,8 @@ def load_images(
     Raises:
         ValueError: for a missing folder, a folder without images, a file
             that can't be read or decoded, invalid sizes, range or flags, or
-            a cache path that is a folder, lacks `.npy` or can't be written.
+            a cache path that is a folder, lacks `.npy` or can't be written,
+            or a cache made from another folder or with other settings.
 
     Examples:
         >>> import tempfile
@@ -69,6 +80,18 @@ def load_images(
         >>> images = load_images(folder, (32, 32), value_range=(-1, 1))
         >>> images.shape, images[0, 0, 0].tolist()
         ((1, 32, 32, 3), [1.0, -1.0, -1.0])
+
+        A cache belongs to one folder and one set of settings:
+
+        >>> cache = f"{tempfile.mkdtemp()}/red.npy"
+        >>> first = load_images(folder, (32, 32), cache=cache)  # writes it
+        >>> bool((load_images(folder, (32, 32), cache=cache) == first).all())
+        True
+        >>> try:
+        ...     load_images(folder, (16, 16), cache=cache)
+        ... except ValueError as error:
+        ...     print(str(error).split(" (")[0])
+        `cache` holds the images of another folder or other settings
     """
     if not isinstance(directory, str | os.PathLike):
         fail("directory", "a folder path (str or os.PathLike)", directory)
@@ -99,18 +122,74 @@ def load_images(
     expected_shape = (len(files), *image_size, channels)
     images = None
     if cache is not None:
-        cached = _read_cache(cache)
-        if cached is not None and (
-            cached.shape == expected_shape and cached.dtype == np.uint8
-        ):
-            images = cached
+        record = _cache_record(folder, files, image_size, grayscale)
+        images = _cached_images(cache, record, expected_shape)
     if images is None:
         images = np.stack([_read(path, image_size, grayscale) for path in files])
         if cache is not None:
-            with atomic_write(cache) as file:
-                np.save(file, images, allow_pickle=False)
+            _write_cache(cache, record, images)
     unit = images.astype(np.float32) / np.float32(255)
     return unit * np.float32(high - low) + np.float32(low)
+
+
+def _cache_record(folder, files, image_size, grayscale):
+    """What a cache was made from: the folder, its listing and the settings."""
+    listing = []
+    for path in files:
+        status = path.stat()
+        listing.append([path.name, status.st_size, status.st_mtime_ns])
+    text = json.dumps(listing, separators=(",", ":"))
+    return {
+        "folder": str(folder.resolve()),
+        "listing_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "image_size": list(image_size),
+        "grayscale": grayscale,
+    }
+
+
+def _record_path(cache):
+    return cache.with_name(cache.name + ".json")
+
+
+def _cached_images(cache, record, expected_shape):
+    """The cached images if the cache matches `record`, else `None`.
+
+    Raises `ValueError` for a cache made from another folder or with other
+    settings; a stale, damaged or unrecorded cache gives `None` (rebuilt).
+    """
+    stored = _read_record(_record_path(cache))
+    if stored is None:
+        return None
+    settings = ("folder", "image_size", "grayscale")
+    if any(stored.get(name) != record[name] for name in settings):
+        made = ", ".join(f"{name}={_shown(stored.get(name))!r}" for name in settings)
+        raise ValueError(
+            f"`cache` holds the images of another folder or other settings "
+            f"({made}); delete it or choose another cache path. "
+            f"Received: cache={str(cache)!r}"
+        )
+    if stored.get("listing_sha256") != record["listing_sha256"]:
+        return None  # The folder's files changed: rebuilt.
+    cached = _read_cache(cache)
+    if cached is None or cached.shape != expected_shape or cached.dtype != np.uint8:
+        return None
+    return cached
+
+
+def _shown(value):
+    """A recorded setting as the argument was given (JSON has no tuples)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _write_cache(cache, record, images):
+    """Writes the images, then their record; no record vouches for old data."""
+    record_path = _record_path(cache)
+    with contextlib.suppress(FileNotFoundError):
+        record_path.unlink()
+    with atomic_write(cache) as file:
+        np.save(file, images, allow_pickle=False)
+    with atomic_write(record_path, "w", encoding="utf-8") as file:
+        json.dump({**record, "shape": list(images.shape)}, file, indent=1)
 
 
 def _read(path, image_size, grayscale):
@@ -189,6 +268,20 @@ def _check_cache(cache):
             f"Received: cache={str(cache)!r}"
         ) from error
     return check_output_path(path, (".npy",), "cache")
+
+
+def _read_record(path):
+    """The record of a cache, or `None` if it is missing or damaged."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            record = json.load(file)
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise  # Not damaged: a file this user may not read.
+    except (OSError, ValueError):
+        return None  # Damaged: the cache is rebuilt.
+    return record if isinstance(record, dict) else None
 
 
 def _read_cache(path):

@@ -1,11 +1,23 @@
 """What every `train` sub-command shares: its common options and its run."""
 
 import argparse
+import sys
 import time
 
+from mnist_arith import _keras
 from mnist_arith._io import save_figure
 from mnist_arith._io import save_model
 from mnist_arith.cli import _common
+
+CONVOLUTIONAL_MODELS = (
+    "autoencoder",
+    "vae",
+    "gan",
+    "image2text",
+    "text2image",
+    "reader",
+)
+"""The models whose training `print_convolution_hint` speaks of."""
 
 
 def add_model(
@@ -60,6 +72,10 @@ def run(arguments: argparse.Namespace) -> None:
     keras.utils.set_random_seed(arguments.seed)
     verbose = 0 if arguments.quiet else "auto"
     start = time.perf_counter()
+    # Models whose data can be refused print the hint just before `fit`, so
+    # that a bad input gives a single line.
+    if not getattr(arguments, "hint_before_fit", False):
+        print_convolution_hint(arguments)
     model, history = arguments.train(arguments, verbose)
     print(
         f"trained {arguments.model} for {len(history.epoch)} epochs in "
@@ -71,3 +87,16 @@ def run(arguments: argparse.Namespace) -> None:
         figure = mnist_arith.plot_training_curves(history)
         save_figure(figure, arguments.figure, dpi=100, bbox_inches="tight")
         print(f"saved training curves to {arguments.figure}")
+
+
+def print_convolution_hint(arguments: argparse.Namespace) -> None:
+    """Prints the backend hint to stderr for a convolutional model, if due.
+
+    One line, `mnist-arith: hint: ...`, where `_keras.current_convolution_hint`
+    has one (JAX on a CPU).
+    """
+    if arguments.model not in CONVOLUTIONAL_MODELS:
+        return
+    hint = _keras.current_convolution_hint()
+    if hint is not None:
+        print(f"mnist-arith: hint: {hint}", file=sys.stderr, flush=True)
