@@ -306,7 +306,7 @@ def test_bad_sizes():
         text2text(0, 3, COURSE)
     with pytest.raises(ValueError, match="characters=13"):
         text2text(5, 3, 13)
-    with pytest.raises(ValueError, match="positive integer. Received: filters=0"):
+    with pytest.raises(ValueError, match=r"positive integer\. Received: filters=0"):
         image2text(5, 3, COURSE, character_reader=None, filters=0)
 
 
@@ -319,7 +319,13 @@ def test_wrong_input_shape_is_rejected(course_model):
     ):
         model.predict(np.zeros((2, 5, 14), "float32"), verbose=0)
     model = image2text(
-        5, 3, COURSE, **small, character_reader=None, filters=4, course_model=course_model
+        5,
+        3,
+        COURSE,
+        **small,
+        character_reader=None,
+        filters=4,
+        course_model=course_model,
     )
     with pytest.raises(ValueError, match=r"found shape=\(2, 7, 28, 28"):
         model.predict(np.zeros((2, 7, 28, 28, 1), "float32"), verbose=0)
