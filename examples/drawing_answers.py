@@ -1,8 +1,8 @@
 """
 Title: Drawing the answer: from a text query to images of handwritten digits
 Description: Train `text2image` (a `text2text` model plus a conditional VAE
-that draws each answer character), and judge its pictures with a separately
-trained digit reader: how many answers can a reader read exactly right?
+that draws each answer character), and judge its pictures with the shipped
+reference reader: how many answers can a reader read exactly right?
 
 Run it with any backend:
 
@@ -12,7 +12,7 @@ Run it with any backend:
 The picture in docs/images/ (`text2image-modes.png`) was made with:
 
     KERAS_BACKEND=jax python examples/drawing_answers.py --text-epochs 20 \
-        --decoder-epochs 5 --reader-epochs 3 --figures docs/images
+        --decoder-epochs 5 --figures docs/images
 
 Everything runs offline on the 6,000 MNIST digits embedded in the package
 (`--digits auto` uses full MNIST when Keras has it or can download it).
@@ -31,7 +31,6 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
 parser.add_argument("--quick", action="store_true", help="tiny models, one epoch")
 parser.add_argument("--text-epochs", type=int, default=None)
 parser.add_argument("--decoder-epochs", type=int, default=None)
-parser.add_argument("--reader-epochs", type=int, default=None)
 parser.add_argument("--train-fraction", type=float, default=0.5)
 parser.add_argument(
     "--digits",
@@ -43,7 +42,6 @@ parser.add_argument("--figures", default=None, help="folder to save PNG figures 
 args = parser.parse_args()
 text_epochs = args.text_epochs or (1 if args.quick else 60)
 decoder_epochs = args.decoder_epochs or (1 if args.quick else 15)
-reader_epochs = args.reader_epochs or (1 if args.quick else 15)
 
 
 def save(figure, name):
@@ -51,7 +49,7 @@ def save(figure, name):
     if args.figures:
         path = pathlib.Path(args.figures) / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=80)
+        figure.savefig(path, dpi=100, bbox_inches="tight")
         print(f"saved {path}")
 
 
@@ -127,10 +125,11 @@ print(f"answer images: {deterministic.shape}")
 ## Judging the pictures with an independent reader
 
 A picture of an answer is right when someone who did not draw it reads the
-right answer. `train_digit_reader` trains a separate CNN (its own weights and
-seed) on the training pool's digits, glyphs and blanks, and reports its
-accuracy on the test pool. `readability(images, answers, reader=reader)` is the
-share of answers it reads exactly as the true answer, all characters right.
+right answer. `readability(images, answers)` reads them with the shipped
+reference reader (`reference_reader()`: trained on MNIST's 60,000 training
+digits and the drawn operators, 99.66% on MNIST's test digits, never shown a
+generated image) and gives the share of answers it reads exactly as the true
+answer, all characters right. Everyone who runs this gets the same judge.
 
 Two references frame the result: the text model's own exact match (no
 picture can be more right than the text it draws) and the readability of the
@@ -138,9 +137,6 @@ true answers written with real test-pool digits (how well the reader reads
 at all).
 """
 
-reader, reader_accuracy = mnist_arith.train_digit_reader(
-    digits, epochs=reader_epochs, seed=args.seed + 1
-)
 answered = table.decode(
     model.text_model.predict(table.encode(test.queries), batch_size=500, verbose=0)
 )
@@ -149,24 +145,17 @@ real = mnist_arith.render_query_images(
 )
 scores = {
     "text answer, exact match": float(np.mean(np.array(answered) == test.answers)),
-    "deterministic pictures": mnist_arith.readability(
-        deterministic, test.answers, reader=reader
-    ),
-    "stochastic pictures": mnist_arith.readability(
-        stochastic, test.answers, reader=reader
-    ),
-    "real digits (reference)": mnist_arith.readability(
-        real, test.answers, reader=reader
-    ),
+    "deterministic pictures": mnist_arith.readability(deterministic, test.answers),
+    "stochastic pictures": mnist_arith.readability(stochastic, test.answers),
+    "real digits (reference)": mnist_arith.readability(real, test.answers),
 }
-print(f"reader accuracy on test-pool characters: {reader_accuracy:.2%}")
 for name, value in scores.items():
     print(f"{name:>26}: {value:.2%} of {len(test)} held-out answers")
 
 """
 ## Deterministic and stochastic answers side by side
 
-Each row is a held-out query (its text is the row's title): first the
+Each row is a held-out query (its text at the left): first the
 deterministic answer, then three stochastic answers to the same query, each
 call a new hand. The gaps between answers are NaN pixels, which
 `plot_image_grid` leaves blank.
@@ -181,15 +170,18 @@ for draw in range(3):
     again = model.generate(shown, stochastic=True, seed=args.seed + 10 + draw)
     strips += [gap, again[rows]]
 strip = np.concatenate(strips, axis=1)
-titles = []
-for row in rows:
-    row_titles = [""] * strip.shape[1]
-    row_titles[1] = f"{str(shown.queries[row]).strip()} ="
-    titles += row_titles
+answer_length = deterministic.shape[1]
+column_labels = [""] * strip.shape[1]
+column_labels[0] = "deterministic"
+for draw in range(3):
+    column_labels[(answer_length + 1) * (draw + 1)] = f"stochastic {draw + 1}"
 figure = mnist_arith.plot_image_grid(
-    strip.reshape(-1, 28, 28, 1), strip.shape[1], titles=titles, image_width=0.6
+    strip.reshape(-1, 28, 28, 1),
+    strip.shape[1],
+    row_labels=[f"{str(shown.queries[row]).strip()} =" for row in rows],
+    column_labels=column_labels,
+    image_width=0.6,
 )
-figure.subplots_adjust(hspace=0.4)
 save(figure, "text2image-modes")
 
 print(

@@ -418,6 +418,8 @@ BAD_INPUTS = {
         ("no columns", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), 0), ValueError, "num_columns"),
         ("infinite images", lambda: ma.plot_image_grid(INF_IMAGES), ValueError, "images"),
         ("too few titles", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), titles=["a"]), ValueError, "titles"),
+        ("too few row labels", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), 1, row_labels=["a"]), ValueError, "row_labels"),
+        ("column labels with titles", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), 2, titles=["a", "b"], column_labels=["c", "d"]), ValueError, "column_labels"),
         ("NaN value range", lambda: ma.plot_image_grid(np.zeros((2, 8, 8)), value_range=(0, np.nan)), ValueError, "value_range"),
     ],
     "plot_interpolation": [

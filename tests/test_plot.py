@@ -30,6 +30,30 @@ def test_image_grid_draws_every_image(rng):
     assert buffer.getvalue().startswith(b"\x89PNG")
 
 
+def test_image_grid_labels_rows_and_columns():
+    figure = plot_image_grid(
+        np.zeros((6, 8, 8)),
+        3,
+        row_labels=["12+7 =", "3-45 ="],
+        column_labels=["deterministic", "", "stochastic"],
+    )
+    assert [figure.axes[index].get_title(loc="left") for index in range(3)] == [
+        "deterministic",
+        "",
+        "stochastic",
+    ]
+    assert [text.get_text() for text in figure.axes[3].texts] == ["3-45 ="]
+    assert not figure.axes[4].texts
+    with pytest.raises(ValueError, match=r"one label per row \(2\)"):
+        plot_image_grid(np.zeros((6, 8, 8)), 3, row_labels=["only one"])
+    with pytest.raises(ValueError, match="`titles` or `column_labels`, not both"):
+        plot_image_grid(
+            np.zeros((2, 8, 8)), 2, titles=["a", "b"], column_labels=["c", "d"]
+        )
+    with pytest.raises(ValueError, match=r"must be strings. Received: row_labels"):
+        plot_image_grid(np.zeros((2, 8, 8)), 2, row_labels=[1])
+
+
 def test_image_grid_scales_colour_and_tensor_input():
     images = np.stack([np.full((4, 4, 3), value) for value in (-1.0, 0.0, 1.0)])
     figure = plot_image_grid(keras.ops.convert_to_tensor(images, "float32"))

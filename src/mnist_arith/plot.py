@@ -28,6 +28,8 @@ def plot_image_grid(
     num_columns: int | None = None,
     *,
     titles: Sequence[str] | None = None,
+    row_labels: Sequence[str] | None = None,
+    column_labels: Sequence[str] | None = None,
     value_range: tuple[float, float] | None = None,
     image_width: float = 1.0,
 ) -> Figure:
@@ -39,6 +41,10 @@ def plot_image_grid(
         num_columns: images per row; default the second axis of a 5-D
             input, else a near-square grid.
         titles: optional title per image.
+        row_labels: optional label per row, written left of the row (for
+            example the query a row answers).
+        column_labels: optional label per column, written above the first
+            row (`""` for none); not with `titles`.
         value_range: `(low, high)` shown as black and white; default
             inferred: 0..255 for integers, [-1, 1] if any value is negative,
             else [0, 1].
@@ -49,12 +55,18 @@ def plot_image_grid(
 
     Raises:
         ValueError: for a malformed or non-finite image array, a bad
-            `num_columns`, titles, `value_range` or `image_width`.
+            `num_columns`, titles or labels, `value_range` or `image_width`.
 
     Examples:
         >>> figure = plot_image_grid(np.zeros((12, 28, 28)), num_columns=4)
         >>> len(figure.axes), figure.axes[0].images[0].get_array().shape
         (12, (28, 28))
+        >>> figure = plot_image_grid(
+        ...     np.zeros((4, 28, 28)), 2, row_labels=["12+7", "3-4"],
+        ...     column_labels=["first", "second"],
+        ... )  # fmt: skip
+        >>> figure.axes[0].get_title(loc="left"), figure.axes[2].texts[0].get_text()
+        ('first', '3-4')
     """
     image_width = check_positive_number(image_width, "image_width")
     array = _to_numpy(images)
@@ -73,6 +85,13 @@ def plot_image_grid(
             f"Received: titles={titles!r}"
         )
     num_rows = math.ceil(count / num_columns)
+    row_labels = _check_labels(row_labels, num_rows, "row_labels")
+    column_labels = _check_labels(column_labels, num_columns, "column_labels")
+    if titles is not None and column_labels is not None:
+        raise ValueError(
+            "Give `titles` or `column_labels`, not both: both are written above "
+            f"the first row. Received: column_labels={column_labels!r}"
+        )
     figure = Figure(figsize=(num_columns * image_width, num_rows * image_width))
     axes = figure.subplots(num_rows, num_columns, squeeze=False)
     low, high = _value_range(array, value_range)
@@ -82,10 +101,33 @@ def plot_image_grid(
             _show(ax, array[index], low, high)
             if titles is not None:
                 ax.set_title(titles[index], fontsize=8)
+    for row, label in enumerate(row_labels or ()):
+        axes[row, 0].text(
+            -0.12, 0.5, label, transform=axes[row, 0].transAxes,
+            ha="right", va="center", fontsize=9, family="monospace",
+        )  # fmt: skip
+    for column, label in enumerate(column_labels or ()):
+        axes[0, column].set_title(label, fontsize=9, loc="left")
+    labelled = titles is not None or column_labels is not None
     figure.subplots_adjust(
-        left=0, right=1, bottom=0, top=0.9 if titles else 1, wspace=0.05, hspace=0.05
-    )
+        left=0, right=1, bottom=0, top=0.9 if labelled else 1, wspace=0.05,
+        hspace=0.25 if titles is not None else 0.05,
+    )  # fmt: skip
     return figure
+
+
+def _check_labels(labels, count, name):
+    """`labels` as a list of `count` strings, or `None`."""
+    if labels is None:
+        return None
+    if isinstance(labels, str) or len(labels) != count:
+        raise ValueError(
+            f"`{name}` must have one label per {name.split('_')[0]} ({count}). "
+            f"Received: {name}={labels!r}"
+        )
+    if not all(isinstance(label, str) for label in labels):
+        raise ValueError(f"`{name}` must be strings. Received: {name}={labels!r}")
+    return list(labels)
 
 
 def plot_interpolation(
