@@ -27,10 +27,11 @@ def test_shipped_weights_are_the_ones_built():
     assert 0.996 <= reference_module.TEST_ACCURACY < 1
 
 
-def test_reads_the_embedded_digits(reader, digits):
-    # The 1,000 embedded "test" digits come from MNIST's training set, which
-    # the reader learnt: this checks loading and reading, not generalisation
-    # (the model card's accuracy is on MNIST's 10,000 test digits).
+def test_reads_the_embedded_mnist_test_digits(reader, digits):
+    # The embedded test pool is 2,000 of MNIST's test digits, which the reader
+    # never saw: a held-out check offline (the model card's 99.66% is on all
+    # 10,000; this slice reads 99.60%).
+    assert len(digits.test_labels) == 2000
     images = (digits.test_images / 255.0).astype(np.float32)[..., None]
     accuracy = np.mean(_read(reader, images) == digits.test_labels)
     assert accuracy >= 0.995
