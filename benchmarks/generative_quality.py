@@ -40,6 +40,8 @@ import time
 
 import keras
 import numpy as np
+from judges import add_reader_arguments
+from judges import obtain_reader
 from machine import print_run_header
 
 import mnist_arith
@@ -60,15 +62,7 @@ MODELS = {
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--epochs", type=int, default=30)
-parser.add_argument(
-    "--reader",
-    choices=("reference", "trained"),
-    default="reference",
-    help="the shipped reference reader, or one trained on the training pool",
-)
-parser.add_argument(
-    "--reader-epochs", type=int, default=15, help="epochs of a trained reader"
-)
+add_reader_arguments(parser)
 parser.add_argument(
     "--digits",
     default="auto",
@@ -116,19 +110,7 @@ print(
     f"{len(digits.test_labels):,} test), {args.epochs} epochs, seeds {seeds}"
 )
 
-start = time.perf_counter()
-if args.reader == "reference":
-    reader = mnist_arith.reference_reader()
-    read = reader.predict(
-        digits.test_images[..., None].astype("float32") / 255, verbose=0
-    )
-    reader_accuracy = np.mean(np.argmax(read, axis=-1) == digits.test_labels)
-else:
-    reader, reader_accuracy = mnist_arith.train_digit_reader(
-        digits, epochs=args.reader_epochs
-    )
-seconds = time.perf_counter() - start
-print(f"reader:   {args.reader}, test accuracy {reader_accuracy:.2%} ({seconds:.0f} s)")
+reader = obtain_reader(args, digits, seed=0)
 
 
 def judge(images, requested):

@@ -23,6 +23,8 @@ import argparse
 import time
 
 import numpy as np
+from judges import add_reader_arguments
+from judges import obtain_reader
 from machine import print_run_header
 
 import mnist_arith
@@ -31,15 +33,7 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--train-fraction", type=float, default=0.1)
 parser.add_argument("--text-epochs", type=int, default=300)
 parser.add_argument("--decoder-epochs", type=int, default=15)
-parser.add_argument(
-    "--reader",
-    choices=("reference", "trained"),
-    default="reference",
-    help="the shipped reference reader, or one trained on the training pool",
-)
-parser.add_argument(
-    "--reader-epochs", type=int, default=15, help="epochs of a trained reader"
-)
+add_reader_arguments(parser)
 parser.add_argument(
     "--digits",
     default="auto",
@@ -65,19 +59,8 @@ print(
 )
 print(f"digits:   {digits.source} ({len(digits.train_labels):,} train-pool digits)")
 
-start = time.perf_counter()
 # The judge never sees generated images.
-if args.reader == "reference":
-    reader = mnist_arith.reference_reader()
-    print("reader:   the reference reader")
-else:
-    reader, reader_accuracy = mnist_arith.train_digit_reader(
-        digits, epochs=args.reader_epochs, seed=args.seed + 1
-    )
-    print(
-        f"reader:   trained, {reader_accuracy:.2%} of test-pool characters "
-        f"({time.perf_counter() - start:.0f} s)"
-    )
+reader = obtain_reader(args, digits, seed=args.seed + 1)
 
 start = time.perf_counter()
 model = mnist_arith.train_text2image(
