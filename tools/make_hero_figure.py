@@ -87,7 +87,7 @@ def _figure(query_images, answers, answer_images) -> Figure:
     columns = query_length + 1 + answer_length
     figure = Figure(figsize=(0.55 * columns + 1.2, 0.62 * rows + 0.5))
     grid = figure.add_gridspec(
-        rows, columns, width_ratios=[1] * query_length + [2.2] + [1] * answer_length
+        rows, columns, width_ratios=[1] * query_length + [2.6] + [1] * answer_length
     )
     for row in range(rows):
         for column in range(columns):
@@ -106,10 +106,13 @@ def _figure(query_images, answers, answer_images) -> Figure:
                 image = answer_images[row, column - query_length - 1, ..., 0]
                 ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         if row == 0:
-            figure.axes[0].set_title("query, drawn", loc="left", fontsize=9)
-            figure.axes[query_length].set_title("read by image2text", fontsize=9)
+            # Two-line titles: each stays above its own group of columns.
+            figure.axes[0].set_title(
+                "held-out query,\nhandwritten", loc="left", fontsize=9
+            )
+            figure.axes[query_length].set_title("read by\nimage2text", fontsize=9)
             figure.axes[query_length + 1].set_title(
-                "answer, drawn by text2image", loc="left", fontsize=9
+                "answer, drawn\nby text2image", loc="left", fontsize=9
             )
     return figure
 
