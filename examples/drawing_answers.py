@@ -11,7 +11,7 @@ Run it with any backend:
 
 The picture in docs/images/ (`text2image-modes.png`) was made with:
 
-    KERAS_BACKEND=jax python examples/drawing_answers.py --text-epochs 20 \
+    KERAS_BACKEND=torch python examples/drawing_answers.py --text-epochs 20 \
         --decoder-epochs 5 --figures docs/images
 
 Everything runs offline on the 6,000 MNIST digits embedded in the package
