@@ -118,10 +118,10 @@ def test_the_split_sweep_table_reads_to_numbers():
 
 def test_the_course_model_tables_read_to_numbers():
     comparison = charts.read_course_comparison(BENCHMARKS)
-    assert len(comparison.library) == len(comparison.tasks) == len(charts.COMPARISONS)
+    assert len(comparison.ours) == len(comparison.tasks) == len(charts.COMPARISONS)
     measured = [value for value in comparison.course if value is not None]
     assert measured
-    assert all(0 <= value <= 100 for value in comparison.library + measured)
+    assert all(0 <= value <= 100 for value in comparison.ours + measured)
 
 
 def test_the_throughput_table_reads_to_numbers():

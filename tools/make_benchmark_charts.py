@@ -59,7 +59,7 @@ SAMPLES_SUFFIX = " samples/s"
 MODEL_NAMES = {"notebook": "the course's model (course_model=True)"}
 BACKEND_NAMES = {"jax": "JAX", "tensorflow": "TensorFlow", "torch": "PyTorch"}
 
-LIBRARY_COLOR = "tab:blue"
+OURS_COLOR = "tab:blue"
 COURSE_COLOR = "tab:orange"
 BACKEND_COLORS = {"jax": "tab:blue", "tensorflow": "tab:orange", "torch": "tab:green"}
 
@@ -90,7 +90,7 @@ class Comparison(NamedTuple):
     """One task of the course-model chart; `course` is None when not measured."""
 
     task: str
-    library: TableCell
+    ours: TableCell
     course: TableCell | None
 
 
@@ -152,7 +152,7 @@ class CourseComparison(NamedTuple):
     """Per task, the held-out exact match (%) of both models."""
 
     tasks: list[str]
-    library: list[float]
+    ours: list[float]
     course: list[float | None]
 
 
@@ -343,7 +343,7 @@ def read_course_comparison(markdown_text: str) -> CourseComparison:
     """The held-out exact match of both models for every task in `COMPARISONS`."""
     return CourseComparison(
         tasks=[comparison.task for comparison in COMPARISONS],
-        library=[read_cell(markdown_text, item.library) for item in COMPARISONS],
+        ours=[read_cell(markdown_text, item.ours) for item in COMPARISONS],
         course=[
             None if item.course is None else read_cell(markdown_text, item.course)
             for item in COMPARISONS
@@ -418,14 +418,14 @@ def draw_course_comparison(comparison: CourseComparison) -> Figure:
     figure, axes = _new_figure()
     positions = np.arange(len(comparison.tasks))
     width = 0.36
-    library = axes.bar(
+    ours = axes.bar(
         positions - width / 2,
-        comparison.library,
+        comparison.ours,
         width,
         label="this library",
-        color=LIBRARY_COLOR,
+        color=OURS_COLOR,
     )
-    axes.bar_label(library, labels=_percent_labels(comparison.library), fontsize=8)
+    axes.bar_label(ours, labels=_percent_labels(comparison.ours), fontsize=8)
     course_values = [np.nan if value is None else value for value in comparison.course]
     course = axes.bar(
         positions + width / 2,
