@@ -10,14 +10,19 @@ instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM;
 `gated`: the default with gated (GEGLU) feed-forward layers).
 
 For `+` and `*` it also splits the first model's held-out exact match by whether
-the same query with its operands swapped was in the training split: a model
-that has learned that the operator commutes answers those from memory.
+the same query with its operands swapped was in the training split
+(`mnist_arith.twin_in_training`): a model that has learned that the operator
+commutes answers those from memory. `--split-by-pair` keeps every query and its
+swapped twin on the same side of the split (`split_queries(...,
+by_unordered_pair=True)`), so that every held-out query is a pair never trained
+in either order.
 
 Run from the repository root:
 
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task 2023 --train-fraction 0.1 --epochs 300
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task three-digit --train-fraction 0.05 --epochs 30 --batch-size 256
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300
+    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300 --split-by-pair
 
 `--quick` trains a few epochs on a small sample (a smoke run, not a result).
 """  # noqa: E501
@@ -57,6 +62,11 @@ parser.add_argument("--epochs", type=int, default=300)
 parser.add_argument("--batch-size", type=int, default=32)
 parser.add_argument("--models", default="ours,notebook", help=f"from {sorted(MODELS)}")
 parser.add_argument("--seed", type=int, default=0)
+parser.add_argument(
+    "--split-by-pair",
+    action="store_true",
+    help="keep each query and its operand-swapped twin on the same side of the split",
+)
 parser.add_argument("--plot", default=None, help="save exact match vs split as a PNG")
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
@@ -72,7 +82,8 @@ table = queries.character_table
 print_run_header()
 print(
     f"task:     {args.task} ({len(queries):,} queries), train fractions "
-    f"{', '.join(f'{fraction:.0%}' for fraction in fractions)} (seed {args.seed}), "
+    f"{', '.join(f'{fraction:.0%}' for fraction in fractions)} (seed {args.seed}"
+    f"{', operand pairs kept together' if args.split_by_pair else ''}), "
     f"{args.epochs} epochs, batch {args.batch_size}"
 )
 print()
@@ -82,16 +93,11 @@ print(
 )
 
 
-def swapped_in_training(train, test):
-    """Marks held-out `+`/`*` queries whose swapped operands form a training query."""
-    seen = set(zip(train.operators[:, 0], *train.operands.T, strict=True))
-    swapped = zip(test.operators[:, 0], *test.operands[:, ::-1].T, strict=True)
-    return np.array([key[0] in "+*" and key in seen for key in swapped])
-
-
 results, answers = {}, {}
 for fraction in fractions:
-    train, test = mnist_arith.split_queries(queries, fraction, seed=args.seed)
+    train, test = mnist_arith.split_queries(
+        queries, fraction, by_unordered_pair=args.split_by_pair, seed=args.seed
+    )
     x_train, y_train = table.encode(train.queries), table.encode(train.answers)
     x_test = table.encode(test.queries)
     for name in names:
@@ -122,8 +128,8 @@ print()
 print(f"errors of {names[0]} at {fractions[-1]:.0%}: {first.error_kinds}")
 print(f"exact match by operator: {first.by_operator}")
 print(f"exact match by carries/borrows: {first.by_carries}")
-swapped = swapped_in_training(train, test)
 commutes = np.isin(test.operators[:, 0], ["+", "*"])
+swapped = mnist_arith.twin_in_training(train, test) & commutes
 right = np.char.strip(answers[names[0], fractions[-1]]) == np.char.strip(test.answers)
 for label, mask in (("was", swapped), ("was not", commutes & ~swapped)):
     if mask.any():

@@ -406,6 +406,13 @@ BAD_INPUTS = {
         ("train fraction above 1", lambda: ma.split_queries(queries(), 1.5), ValueError, "train_fraction"),
         ("queries not Queries", lambda: ma.split_queries(["1+1  "]), ValueError, "queries"),
         ("negative seed", lambda: ma.split_queries(queries(), seed=-1), ValueError, "seed"),
+        ("by_unordered_pair not a bool", lambda: ma.split_queries(queries(), by_unordered_pair="yes"), ValueError, "by_unordered_pair"),
+        ("by_unordered_pair with three operands", lambda: ma.split_queries(ma.make_queries(max_value=3, num_operands=3), by_unordered_pair=True), ValueError, "by_unordered_pair"),
+    ],
+    "twin_in_training": [
+        ("train not Queries", lambda: ma.twin_in_training(["1+2  "], queries()), ValueError, "train"),
+        ("test not Queries", lambda: ma.twin_in_training(queries(), queries().queries), ValueError, "test"),
+        ("three operands", lambda: ma.twin_in_training(queries(), ma.make_queries(max_value=3, num_operands=3)), ValueError, "test"),
     ],
     "render_query_images": [
         ("unknown character", lambda: ma.render_query_images(["1/2"], digits()), ValueError, "strings"),

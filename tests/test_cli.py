@@ -352,6 +352,7 @@ def test_train_and_evaluate_text2text_in_a_subprocess(tmp_path):
     )
     assert trained.returncode == 0, trained.stderr[-3000:]
     assert "300 training queries (50%, seed 1), 300 held out" in trained.stdout
+    assert "  held-out + queries, swapped twin trained: " in trained.stdout
     assert model_path.is_file() and curves.read_bytes()[:4] == b"\x89PNG"
     figure = tmp_path / "errors.png"
     # The model carries its split: evaluate needs no split option.
@@ -389,6 +390,77 @@ def test_train_lays_answers_out_as_the_preset_pads_them(tmp_path, capsys):
     for preset in ("2023", "2021"):
         main(["evaluate", str(tmp_path / f"{preset}.keras"), "--num-samples", "64"])
         assert f"on the 32 held-out {preset} queries" in capsys.readouterr().out
+
+
+def twin_lines(text):
+    """`{group: (count, exact match or None)}` from the swapped-twin lines."""
+    found = re.findall(
+        r"^  held-out (\S+) queries, swapped twin (trained|not trained): "
+        r"([\d,]+)(?:, exact match ([\d.]+)%)?$",
+        text,
+        re.MULTILINE,
+    )
+    lines = {}
+    for operators, group, count, value in found:
+        figure = float(value) if value else None
+        lines[operators, group] = (int(count.replace(",", "")), figure)
+    return lines
+
+
+@pytest.mark.not_jax
+def test_reports_exact_match_by_whether_the_swapped_twin_trained(tmp_path, capsys):
+    path, paired = tmp_path / "products.keras", tmp_path / "paired.keras"
+    split = ["--preset", "2023-multiplication", "--num-samples", "2000"]
+    options = [*split, "--units", "8", "--epochs", "1", "--quiet"]
+    main(["train", "text2text", *options, "--output", str(path)])
+    trained = capsys.readouterr().out
+    # The counts and figures of the held-out queries the split gives.
+    products = mnist_arith.make_queries("2023-multiplication", num_samples=2000, seed=0)
+    train, test = mnist_arith.split_queries(products, 0.5, seed=0)
+    twin = mnist_arith.twin_in_training(train, test)
+    model = keras.saving.load_model(path)
+    table = test.character_table
+    predicted = table.decode(model.predict(table.encode(test.queries), verbose=0))
+    right = predicted == test.answers
+    assert 50 < twin.sum() < 300  # both groups are there to count
+    expected = {
+        ("*", group): (int(mask.sum()), float(f"{right[mask].mean():.2%}"[:-1]))
+        for group, mask in (("trained", twin), ("not trained", ~twin))
+    }
+    assert twin_lines(trained) == expected
+    assert model.training_split["by_unordered_pair"] is False
+    main(["evaluate", str(path)])
+    assert twin_lines(capsys.readouterr().out) == expected
+    # --split-by-pair: no held-out product's twin trained, and evaluate knows it.
+    main(["train", "text2text", *options, "--split-by-pair", "--output", str(paired)])
+    trained = capsys.readouterr().out
+    _, test = mnist_arith.split_queries(products, 0.5, by_unordered_pair=True)
+    assert f"operand pairs kept together), {len(test):,} held out" in trained
+    lines = twin_lines(trained)
+    assert lines[("*", "trained")] == (0, None)
+    assert lines[("*", "not trained")][0] == len(test)
+    loaded = keras.saving.load_model(paired)
+    assert loaded.training_split["by_unordered_pair"] is True
+    main(["evaluate", str(paired)])
+    evaluated = capsys.readouterr().out
+    assert "seed 0, operand pairs kept together):" in evaluated
+    assert twin_lines(evaluated) == lines
+    assert percentage("exact match", evaluated) == percentage("exact match", trained)
+    # A record from before the option means a split without it: another split
+    # is refused in one line.
+    record = dict(model.training_split)
+    del record["by_unordered_pair"]
+    model.training_split = record
+    model.save(tmp_path / "old.keras")
+    main(["evaluate", str(tmp_path / "old.keras")])
+    assert twin_lines(capsys.readouterr().out) == expected
+    with pytest.raises(SystemExit) as raised:
+        main(["evaluate", str(tmp_path / "old.keras"), "--split-by-pair"])
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: The model was trained on the split")
+    assert error.rstrip().endswith("Received: --split-by-pair")
+    assert error.count("\n") == 1
 
 
 @pytest.mark.not_jax
@@ -654,7 +726,7 @@ def test_release_0_1_0_files_are_read_from_their_shapes(name, kind):
 
 COMMON_TRAIN_OPTIONS = {"-h", "--help", "--output", "--epochs", "--batch-size",
                         "--figure", "--quiet"}  # fmt: skip
-SPLIT = {"--preset", "--num-samples", "--train-fraction", "--seed"}
+SPLIT = {"--preset", "--num-samples", "--train-fraction", "--split-by-pair", "--seed"}
 ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
                 "--feed-forward", "--reverse"}  # fmt: skip
 GENERATIVE = {"--digits", "--latent-dim", "--seed", "--images", "--image-size",

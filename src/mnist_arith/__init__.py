@@ -19,6 +19,7 @@ if _BACKEND_ERROR is None:
     from mnist_arith.data.queries import make_queries
     from mnist_arith.data.render import render_query_images
     from mnist_arith.data.splits import split_queries
+    from mnist_arith.data.splits import twin_in_training
     from mnist_arith.data.streaming import QueryDataset
     from mnist_arith.data.vocabulary import COURSE_VOCABULARY
     from mnist_arith.data.vocabulary import MULTIPLICATION_VOCABULARY
@@ -142,5 +143,6 @@ __all__ = [
     "text2text",
     "train_digit_reader",
     "train_text2image",
+    "twin_in_training",
     "vae",
 ]

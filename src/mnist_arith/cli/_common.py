@@ -86,8 +86,17 @@ def add_digits_argument(parser: argparse._ActionsContainer) -> None:
     parser.add_argument("--digits", default="auto", help=DIGIT_SOURCES_HELP)
 
 
-SPLIT_DEFAULTS = {"num_samples": None, "train_fraction": 0.5, "seed": 0}
-"""The split options' defaults, where the model records none."""
+SPLIT_DEFAULTS = {
+    "num_samples": None,
+    "train_fraction": 0.5,
+    "by_unordered_pair": False,
+    "seed": 0,
+}
+"""The split options' defaults, where the model records none (or, for
+`by_unordered_pair`, a record older than the option)."""
+
+SPLIT_FLAGS = {"by_unordered_pair": "--split-by-pair"}
+"""Split options whose flag is not their recorded name with dashes."""
 
 
 def add_split_arguments(
@@ -119,6 +128,15 @@ def add_split_arguments(
         help="the seeded training share of the queries (the rest is held out)"
         + (" (default: the model's own, else 0.5)" if recorded else ""),
     )
+    parser.add_argument(
+        SPLIT_FLAGS["by_unordered_pair"],
+        dest="by_unordered_pair",
+        action="store_true",
+        default=None if recorded else False,
+        help="keep each query and its operand-swapped twin (3*7, 7*3) on the "
+        "same side of the split, so that no held-out query's twin is trained"
+        + (" (default: the model's own, else off)" if recorded else ""),
+    )
     if recorded:
         parser.add_argument(
             "--seed",
@@ -136,6 +154,7 @@ def training_split(arguments: argparse.Namespace) -> dict:
         "preset": arguments.preset,
         "num_samples": arguments.num_samples,
         "train_fraction": arguments.train_fraction,
+        "by_unordered_pair": arguments.by_unordered_pair,
         "seed": arguments.seed,
     }
 
@@ -151,11 +170,12 @@ def resolve_split(arguments: argparse.Namespace, recorded: dict | None):
         given = getattr(arguments, name)
         own = None if recorded is None else recorded.get(name, default)
         if recorded is not None and given is not None and given != own:
-            flag = "--" + name.replace("_", "-")
+            flag = SPLIT_FLAGS.get(name, "--" + name.replace("_", "-"))
+            shown = flag if given is True else f"{flag} {given}"
             raise UsageError(
                 f"The model was trained on the split {recorded}; scoring it on "
                 f"another one would count training queries as held out. Leave "
-                f"{flag} out. Received: {flag} {given}"
+                f"{flag} out. Received: {shown}"
             )
         if given is None:
             given = default if recorded is None else own
@@ -197,8 +217,19 @@ def split(preset: str, arguments: argparse.Namespace):
     import mnist_arith
 
     return mnist_arith.split_queries(
-        queries(arguments, preset), arguments.train_fraction, seed=arguments.seed
+        queries(arguments, preset),
+        arguments.train_fraction,
+        by_unordered_pair=arguments.by_unordered_pair,
+        seed=arguments.seed,
     )
+
+
+def describe_split(arguments: argparse.Namespace) -> str:
+    """`"50%, seed 1"`, and whether operand pairs were kept together."""
+    text = f"{arguments.train_fraction:.0%}, seed {arguments.seed}"
+    if arguments.by_unordered_pair:
+        text += ", operand pairs kept together"
+    return text
 
 
 def held_out_images(test, digits, seed: int):
@@ -215,8 +246,12 @@ def held_out_images(test, digits, seed: int):
     )
 
 
-def held_out_report(model, inputs, test):
-    """Predicts the held-out answers, prints the error analysis and returns it."""
+def held_out_report(model, inputs, train, test):
+    """Predicts the held-out answers, prints the error analysis and returns it.
+
+    `train` is the training split, for the exact match on held-out `+` and `*`
+    queries by whether their operand-swapped twin was trained on.
+    """
     import mnist_arith
 
     table = test.character_table
@@ -225,6 +260,7 @@ def held_out_report(model, inputs, test):
     predicted = table.decode(model.predict(inputs, batch_size=1024, verbose=verbose))
     report = mnist_arith.analyze_errors(test, predicted)
     print_report(report)
+    print_twin_report(report, train, test)
     return report
 
 
@@ -235,6 +271,39 @@ def print_report(report) -> None:
     print(f"  wrong answers by kind: {report.error_kinds}")
     print(f"  exact match by operator: {_percentages(report.by_operator)}")
     print(f"  exact match by carries/borrows: {_percentages(report.by_carries)}")
+
+
+def print_twin_report(report, train, test) -> None:
+    """Prints exact match on held-out `+`/`*` queries by whether their twin trained.
+
+    A model that has learned that `+` and `*` commute answers `a*b` from
+    memory when `b*a` trained; the queries whose twin did not train (squares
+    such as `7*7`, their own twin, among them) measure generalisation. One
+    line for each group, with its count; nothing for sets without `+` or `*`
+    or with more than two operands.
+    """
+    import numpy as np
+
+    import mnist_arith
+
+    if test.operands.shape[1] != 2 or train.operands.shape[1] != 2:
+        return
+    operators = test.operators[:, 0]
+    commutative = [operator for operator in "+*" if (operators == operator).any()]
+    if not commutative:
+        return
+    commutes = np.isin(operators, commutative)
+    twin_trained = mnist_arith.twin_in_training(train, test) & commutes
+    label = " and ".join(commutative)
+    for name, mask in (
+        ("swapped twin trained", twin_trained),
+        ("swapped twin not trained", commutes & ~twin_trained),
+    ):
+        count = int(mask.sum())
+        line = f"  held-out {label} queries, {name}: {count:,}"
+        if count:
+            line += f", exact match {report.correct[mask].mean():.2%}"
+        print(line)
 
 
 def _percentages(values: dict) -> str:

@@ -22,8 +22,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "evaluate",
         "score a saved model on held-out data",
         "Sequence models: exact match, per-character accuracy and the error "
-        "analysis on the held-out split. text2image: readability judged by the "
-        "reference reader shipped with the package (or --reader). VAE/GAN: "
+        "analysis on the held-out split, and for + and * the exact match by "
+        "whether each query's operand-swapped twin was trained. text2image: "
+        "readability judged by the reference reader shipped with the package "
+        "(or --reader). VAE/GAN: "
         "classifier score, Fréchet distance and, if conditional, the share "
         "read as the requested class. "
         "reader: accuracy on the test pool.",
@@ -148,7 +150,7 @@ def _evaluate_sequence_model(model, kind, arguments):
     import mnist_arith
 
     preset = arguments.preset or course_edition(model)
-    _, test = _common.split(preset, arguments)
+    train, test = _common.split(preset, arguments)
     if kind == "text2text":
         inputs = test.character_table.encode(test.queries)
     else:
@@ -162,9 +164,9 @@ def _evaluate_sequence_model(model, kind, arguments):
         )
     print(
         f"{kind} on the {len(test):,} held-out {preset} queries (train fraction "
-        f"{arguments.train_fraction:.0%}, seed {arguments.seed}):"
+        f"{_common.describe_split(arguments)}):"
     )
-    report = _common.held_out_report(model, inputs, test)
+    report = _common.held_out_report(model, inputs, train, test)
     if arguments.figure:
         figure = mnist_arith.plot_error_analysis(report)
         save_figure(figure, arguments.figure, dpi=100, bbox_inches="tight")

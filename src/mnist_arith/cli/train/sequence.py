@@ -15,7 +15,8 @@ def register(models: argparse._SubParsersAction) -> None:
         "text2text",
         "one-hot queries to one-hot answers",
         "Trains a Text2Text model on a seeded training split of a preset's "
-        "queries and reports exact match and the error analysis on the rest.",
+        "queries and reports exact match and the error analysis on the rest "
+        "(for + and *, also by whether each query's swapped twin was trained).",
         train=train_text2text,
         epochs=EPOCHS,
         batch_size=BATCH_SIZE,
@@ -121,7 +122,7 @@ def train_text2text(arguments: argparse.Namespace, verbose):
         verbose=verbose,
     )
     print(f"on the {len(test):,} held-out queries:")
-    _common.held_out_report(model, table.encode(test.queries), test)
+    _common.held_out_report(model, table.encode(test.queries), train, test)
     return model, history
 
 
@@ -154,13 +155,12 @@ def train_image2text(arguments: argparse.Namespace, verbose):
     history = model.fit(dataset, epochs=arguments.epochs, verbose=verbose)
     print(f"on the {len(test):,} held-out queries:")
     inputs = _common.held_out_images(test, digits, arguments.seed)
-    _common.held_out_report(model, inputs, test)
+    _common.held_out_report(model, inputs, train, test)
     return model, history
 
 
 def _print_split(arguments, train, test) -> None:
     print(
         f"{arguments.model} on {arguments.preset}: {len(train):,} training "
-        f"queries ({arguments.train_fraction:.0%}, seed {arguments.seed}), "
-        f"{len(test):,} held out"
+        f"queries ({_common.describe_split(arguments)}), {len(test):,} held out"
     )
