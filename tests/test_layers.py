@@ -8,8 +8,10 @@ from model_checks import run_layer_test
 import mnist_arith
 from mnist_arith.models.generative import OneHot
 from mnist_arith.models.layers import AnswerSlots
+from mnist_arith.models.layers import EmptyAnswer
 from mnist_arith.models.layers import PositionEmbedding
 from mnist_arith.models.layers import QueryOrder
+from mnist_arith.models.layers import WriteCharacter
 
 TABLE = mnist_arith.CharacterTable()
 QUERIES = TABLE.encode(["12+7 ", "3-45 ", "99+99", "0-0  "]).astype("float32")
@@ -31,6 +33,21 @@ FEATURES = np.random.default_rng(0).normal(size=(4, 5, 8)).astype("float32")
         (mnist_arith.LeftAlign, {"space_id": 12}, ANSWERS, (4, 3, 13), {}),
         (PositionEmbedding, {}, FEATURES, (4, 5, 8), {}),
         (AnswerSlots, {"length": 3, "dim": 8}, FEATURES, (4, 3, 8), {}),
+        (
+            mnist_arith.LeastSignificantFirst,
+            {"padding": "right"},
+            ANSWERS,
+            (4, 3, 13),
+            {},
+        ),
+        (
+            EmptyAnswer,
+            {"length": 3, "vocabulary_size": 13},
+            FEATURES,
+            (4, 3, 13),
+            {"trains": False},
+        ),
+        (WriteCharacter, {"slot": 1}, [ANSWERS, ANSWERS], (4, 3, 13), {}),
         (
             OneHot,
             {"num_classes": 10},
@@ -65,6 +82,7 @@ def test_custom_layers(
 def test_every_public_layer_is_checked():
     checked = {"QueryOrder", "DigitPlaces", "LeftAlign", "PositionEmbedding"}
     checked |= {"AnswerSlots", "OneHot", "Sampling", "DifferentiableAugmentation"}
+    checked |= {"LeastSignificantFirst", "EmptyAnswer", "WriteCharacter"}
 
     public_layers = {
         name

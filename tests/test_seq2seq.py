@@ -373,21 +373,28 @@ def test_image2text_saves_its_reader_in_its_config(tmp_path):
     assert not model.character_reader.trainable
 
 
-def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path):
+def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path, text_data):
     text = text2text(7, 4, COURSE, **SMALL, padding="left")
     text.save(tmp_path / "text.keras")
+    units_first = text2text(**SMALL, decoder="autoregressive")
+    units_first.save(tmp_path / "units_first.keras")
+    np.save(tmp_path / "queries.npy", text_data[0][:16])
     reader = mnist_arith.digit_reader(mnist_arith.MULTIPLICATION_VOCABULARY, filters=4)
     reader.save(tmp_path / "reader.keras")
     image2text(course_model=True, filters=4).save(tmp_path / "images.keras")
     script = (
         "import json, sys, keras, mnist_arith\n"
+        "import numpy as np\n"
         "out = {}\n"
-        "for name in ('text', 'reader', 'images'):\n"
+        "for name in ('text', 'reader', 'images', 'units_first'):\n"
         "    model = keras.saving.load_model(sys.argv[1] + f'/{name}.keras')\n"
         "    out[name] = [type(model).__name__, model.vocabulary,\n"
         "        getattr(model, 'padding', None),\n"
         "        getattr(model, 'query_length', None),\n"
-        "        getattr(model, 'course_model', None)]\n"
+        "        getattr(model, 'course_model', None),\n"
+        "        getattr(model, 'decoder', None)]\n"
+        "queries = np.load(sys.argv[1] + '/queries.npy')\n"
+        "np.save(sys.argv[1] + '/answers.npy', model.predict(queries, verbose=0))\n"
         "print(json.dumps(out))\n"
     )
     result = subprocess.run(
@@ -398,16 +405,24 @@ def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path):
     )
     told = json.loads(result.stdout.strip().splitlines()[-1])
     assert told == {
-        "text": ["Text2Text", COURSE, "left", 7, False],
+        "text": ["Text2Text", COURSE, "left", 7, False, "parallel"],
         "reader": [
             "DigitReader",
             mnist_arith.MULTIPLICATION_VOCABULARY,
             None,
             None,
             None,
+            None,
         ],
-        "images": ["Image2Text", COURSE, "right", 5, True],
+        "images": ["Image2Text", COURSE, "right", 5, True, "parallel"],
+        "units_first": ["Text2Text", COURSE, "right", 5, False, "autoregressive"],
     }
+    # The autoregressive model (loaded last) answers as it did before saving.
+    np.testing.assert_allclose(
+        np.load(tmp_path / "answers.npy"),
+        units_first.predict(text_data[0][:16], verbose=0),
+        atol=1e-6,
+    )
 
 
 def test_a_loaded_image2text_keeps_its_reader_frozen(tmp_path):
@@ -441,3 +456,26 @@ def test_a_recorded_training_split_travels_with_the_model(tmp_path):
     assert keras.saving.load_model(tmp_path / "model.keras").training_split == split
     with pytest.raises(ValueError, match="Received: training_split=\\['2023'\\]"):
         model.training_split = ["2023"]
+
+
+def test_the_optimizer_takes_a_weight_decay_and_a_schedule():
+    schedule = mnist_arith.warmup_cosine(5e-3, 100)
+    model = text2text(**SMALL, learning_rate=schedule, weight_decay=0.1)
+    assert isinstance(model.optimizer, keras.optimizers.AdamW)
+    assert model.optimizer.weight_decay == pytest.approx(0.1)
+    assert model.optimizer._learning_rate is schedule
+    assert text2text(**SMALL).optimizer.weight_decay == pytest.approx(0.01)
+    images = image2text(**SMALL, weight_decay=0.0)
+    assert images.optimizer.weight_decay == pytest.approx(0.0)
+
+
+def test_warmup_cosine_warms_up_then_decays_to_zero():
+    schedule = mnist_arith.warmup_cosine(1e-2, 200, warmup_fraction=0.25)
+    rates = [float(schedule(step)) for step in (0, 25, 50, 125, 200)]
+    assert rates[0] == pytest.approx(4e-4)
+    assert rates[1] == pytest.approx((4e-4 + 1e-2) / 2)
+    assert rates[2] == pytest.approx(1e-2)
+    assert rates[3] == pytest.approx(5e-3)
+    assert rates[4] == pytest.approx(0.0, abs=1e-9)
+    no_warmup = mnist_arith.warmup_cosine(1e-2, 200, warmup_fraction=0.0)
+    assert float(no_warmup(0)) == pytest.approx(1e-2)

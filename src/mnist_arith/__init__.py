@@ -51,6 +51,7 @@ if _BACKEND_ERROR is None:
     from mnist_arith.models.gan import gan
     from mnist_arith.models.generative import GenerativeModel
     from mnist_arith.models.layers import DigitPlaces
+    from mnist_arith.models.layers import LeastSignificantFirst
     from mnist_arith.models.layers import LeftAlign
     from mnist_arith.models.reader import DigitReader
     from mnist_arith.models.reader import digit_reader
@@ -58,6 +59,7 @@ if _BACKEND_ERROR is None:
     from mnist_arith.models.reader import reader_features
     from mnist_arith.models.reader import train_digit_reader
     from mnist_arith.models.reference_reader import reference_reader
+    from mnist_arith.models.schedules import warmup_cosine
     from mnist_arith.models.seq2seq import Image2Text
     from mnist_arith.models.seq2seq import Text2Text
     from mnist_arith.models.seq2seq import image2text
@@ -99,6 +101,7 @@ __all__ = [
     "ExactMatch",
     "GenerativeModel",
     "Image2Text",
+    "LeastSignificantFirst",
     "LeftAlign",
     "Queries",
     "QueryDataset",
@@ -145,4 +148,5 @@ __all__ = [
     "train_text2image",
     "twin_in_training",
     "vae",
+    "warmup_cosine",
 ]

@@ -4,6 +4,7 @@ import keras
 
 from mnist_arith._validation import check_bool
 from mnist_arith._validation import check_integer
+from mnist_arith._validation import check_one_of
 
 DIGIT_IDS = tuple(range(10))
 """Ids of `'0'`..`'9'` in the course vocabulary."""
@@ -258,6 +259,167 @@ class LeftAlign(keras.layers.Layer):
         return {**super().get_config(), "space_id": self.space_id}
 
 
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class LeastSignificantFirst(keras.layers.Layer):
+    """Turns answers as written into answers written units first, and back.
+
+    An autoregressive decoder writes the units digit first, then the tens,
+    and so on, so that every digit it writes can use the carries of the
+    digits already written. In that order every answer slot holds a fixed
+    place value: `'-5 '` (the 2023 format) and `' -5'` (2021) are both
+    `'5- '`, and `'205'` is `'502'`. For answers padded on the right the
+    layer reverses them and moves the spaces that then lead to the end;
+    for answers padded on the left it only reverses them. Either way it is
+    its own inverse on answers of the format, so the same layer turns the
+    decoder's answers back into the course's layout. Probabilities move
+    with their slot: the shift is read from the most likely character of
+    every slot (a permutation, so no probability is mixed with another).
+
+    Args:
+        padding: how the answers as written are padded: `"right"` (2023)
+            or `"left"` (2021).
+        space_id: the id of the padding character (12 in the course
+            vocabulary).
+        **kwargs: standard `keras.layers.Layer` arguments.
+
+    Examples:
+        >>> from mnist_arith import CharacterTable
+        >>> table = CharacterTable()
+        >>> units_first = LeastSignificantFirst("right")
+        >>> table.decode(units_first(table.encode(["-5 ", "205"])))
+        ['5- ', '502']
+        >>> table.decode(units_first(table.encode(["5- ", "502"])))
+        ['-5 ', '205']
+    """
+
+    def __init__(self, padding: str = "right", space_id: int = SPACE_ID, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = check_one_of(padding, "padding", ("right", "left"))
+        self.space_id = check_integer(space_id, "space_id", 0)
+
+    def call(self, probabilities):
+        """Returns the answers in the other order, `[batch, width, vocabulary]`."""
+        ops = keras.ops
+        minimum = self.space_id + 1 if self.padding == "right" else 1
+        _check_one_hot(probabilities, "probabilities", minimum)
+        reversed_answers = ops.flip(probabilities, axis=1)
+        if self.padding == "left":
+            return reversed_answers
+        width = reversed_answers.shape[1]
+        is_space = ops.cast(
+            ops.equal(ops.argmax(reversed_answers, axis=-1), self.space_id), "int32"
+        )
+        leading_spaces = ops.sum(ops.cumprod(is_space, axis=1), axis=1)
+        slots = ops.mod(
+            ops.arange(width, dtype="int32")[None, :] + leading_spaces[:, None], width
+        )
+        return ops.take_along_axis(reversed_answers, slots[:, :, None], axis=1)
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {
+            **super().get_config(),
+            "padding": self.padding,
+            "space_id": self.space_id,
+        }
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class EmptyAnswer(keras.layers.Layer):
+    """Zeros `[batch, length, vocabulary]`: no character written yet.
+
+    The start of greedy decoding: every slot's "character written before"
+    is the zero vector until the decoder has written it.
+
+    Args:
+        length: answer characters.
+        vocabulary_size: characters in the vocabulary.
+        **kwargs: standard `keras.layers.Layer` arguments.
+    """
+
+    def __init__(self, length: int, vocabulary_size: int, **kwargs):
+        super().__init__(**kwargs)
+        self.length = check_integer(length, "length", 1)
+        self.vocabulary_size = check_integer(vocabulary_size, "vocabulary_size", 1)
+
+    def call(self, encoded):
+        """Zeros for every example of the batch of `encoded`."""
+        batch = keras.ops.shape(encoded)[0]
+        return keras.ops.zeros(
+            (batch, self.length, self.vocabulary_size), dtype=encoded.dtype
+        )
+
+    def compute_output_shape(self, input_shape):
+        """`[batch, length, vocabulary_size]`."""
+        return (input_shape[0], self.length, self.vocabulary_size)
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {
+            **super().get_config(),
+            "length": self.length,
+            "vocabulary_size": self.vocabulary_size,
+        }
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
+class WriteCharacter(keras.layers.Layer):
+    """One step of greedy decoding: writes the most likely character of a slot.
+
+    Given the characters written so far (`[batch, length, vocabulary]`, the
+    input of slot `j` is the character of slot `j - 1`) and the decoder's
+    probabilities, it puts the one-hot most likely character of `slot` into
+    the input of `slot + 1`. No gradient flows through the choice.
+
+    Args:
+        slot: the slot whose character is written (0 is the first).
+        **kwargs: standard `keras.layers.Layer` arguments.
+    """
+
+    def __init__(self, slot: int, **kwargs):
+        super().__init__(**kwargs)
+        self.slot = check_integer(slot, "slot", 0)
+
+    def call(self, inputs):
+        """`inputs` is `[written_before, probabilities]`; returns the new inputs."""
+        written_before, probabilities = inputs
+        length, vocabulary = written_before.shape[1], written_before.shape[2]
+        if self.slot + 1 >= length:
+            raise ValueError(
+                "`slot` must leave a slot after it to write into. "
+                f"Received: slot={self.slot} for answers of {length} characters"
+            )
+        choice = keras.ops.one_hot(
+            keras.ops.argmax(probabilities[:, self.slot], axis=-1),
+            vocabulary,
+            dtype=written_before.dtype,
+        )
+        place = keras.ops.reshape(
+            keras.ops.one_hot(self.slot + 1, length, dtype=written_before.dtype),
+            (1, length, 1),
+        )
+        choice = keras.ops.stop_gradient(choice)
+        return written_before * (1.0 - place) + choice[:, None, :] * place
+
+    def compute_output_shape(self, input_shape):
+        """The shape of the characters written so far."""
+        return input_shape[0]
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "slot": self.slot}
+
+
+def shift_right(answers):
+    """The decoder's inputs under teacher forcing: slot `j` sees character `j - 1`.
+
+    Slot 0 sees the zero vector (nothing written yet), as in greedy decoding.
+    """
+    return keras.ops.concatenate(
+        [keras.ops.zeros_like(answers[:, :1]), answers[:, :-1]], axis=1
+    )
+
+
 def _check_one_hot(values, name, minimum_vocabulary):
     """Checks a `[batch, length, vocabulary]` input of the sequence layers."""
     shape = tuple(values.shape)
@@ -270,7 +432,9 @@ def _check_one_hot(values, name, minimum_vocabulary):
         )
 
 
-def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="gelu"):
+def transformer_block(
+    inputs, context, *, heads, dropout, name, feed_forward="gelu", causal=False
+):
     """A post-norm transformer block: self-attention, cross-attention, MLP.
 
     Args:
@@ -282,6 +446,8 @@ def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="ge
         feed_forward: `"gelu"` (a GELU hidden layer) or `"gated"` (GEGLU: a
             GELU gate times a linear projection, so that one layer can
             multiply two features of its input).
+        causal: whether position `j` attends only to positions up to `j`
+            (the self-attention of an autoregressive decoder).
 
     Returns:
         `[batch, length, dim]`.
@@ -290,7 +456,7 @@ def transformer_block(inputs, context, *, heads, dropout, name, feed_forward="ge
     key_dim = max(dim // heads, 1)
     attended = keras.layers.MultiHeadAttention(
         heads, key_dim, dropout=dropout, name=f"{name}_self_attention"
-    )(inputs, inputs)
+    )(inputs, inputs, use_causal_mask=causal)
     hidden = keras.layers.LayerNormalization(name=f"{name}_norm_1")(inputs + attended)
     if context is not None:
         attended = keras.layers.MultiHeadAttention(

@@ -26,10 +26,12 @@ from mnist_arith.data.vocabulary import CharacterTable
 from mnist_arith.metrics import CharacterAccuracy
 from mnist_arith.metrics import ExactMatch
 from mnist_arith.models.layers import QueryOrder
+from mnist_arith.models.layers import shift_right
 from mnist_arith.models.reader import DigitReader
 from mnist_arith.models.reference_reader import reference_reader
 from mnist_arith.models.sampling import SavesLayerSeedStates
 from mnist_arith.models.sequence_networks import CELLS
+from mnist_arith.models.sequence_networks import DECODERS
 from mnist_arith.models.sequence_networks import DEFAULT_UNITS
 from mnist_arith.models.sequence_networks import FEED_FORWARDS
 from mnist_arith.models.sequence_networks import character_convnet
@@ -47,6 +49,7 @@ _ARCHITECTURE_DEFAULTS = {
     "units": None,
     "encoder_layers": 2,
     "decoder_layers": 2,
+    "decoder": "parallel",
     "feed_forward": "gelu",
     "reverse_queries": False,
     "dropout": 0.1,
@@ -102,13 +105,15 @@ class _SequenceModel(SavesLayerSeedStates):
         resolved["feed_forward"] = check_one_of(
             architecture["feed_forward"], "feed_forward", FEED_FORWARDS
         )
+        resolved["decoder"] = check_one_of(architecture["decoder"], "decoder", DECODERS)
         if resolved["cell"] != "transformer":
-            check_not_given(
-                "feed_forward",
-                architecture["feed_forward"],
-                f"for cell={resolved['cell']!r} (it has no transformer blocks)",
-                "gelu",
-            )
+            for name, default in (("feed_forward", "gelu"), ("decoder", "parallel")):
+                check_not_given(
+                    name,
+                    architecture[name],
+                    f"for cell={resolved['cell']!r} (it has no transformer blocks)",
+                    default,
+                )
         units = architecture["units"]
         resolved["units"] = check_positive_int(
             DEFAULT_UNITS[resolved["cell"]] if units is None else units, "units"
@@ -123,20 +128,97 @@ class _SequenceModel(SavesLayerSeedStates):
         )
         return table, resolved
 
-    def _set_attributes(self, table, query_length, answer_length, course_model, arch):
+    def _set_attributes(
+        self, table, query_length, answer_length, course_model, arch, teacher_forcing
+    ):
         self.vocabulary = table.characters
         self.query_length = query_length
         self.answer_length = answer_length
         self.course_model = course_model
         # The arguments as given (None stays None), for get_config.
         self._architecture = dict(arch)
+        self._teacher_forcing = None
+        if teacher_forcing is not None:
+            written_before, probabilities = teacher_forcing
+            self._teacher_forcing = _Untracked(
+                keras.Model([self.inputs[0], written_before], probabilities)
+            )
+
+    @property
+    def decoder(self) -> str:
+        """How the model writes answers: `"parallel"` or `"autoregressive"`."""
+        return self._architecture.get("decoder", "parallel")
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        """The compiled loss; under teacher forcing for the autoregressive decoder.
+
+        The autoregressive decoder learns every character given the true
+        characters before it (units first), in one pass, while `y_pred` (and
+        so the metrics) are its greedy answers, as `predict` gives them.
+        """
+        if self._teacher_forcing is not None and y is not None:
+            y = self._units_first(y)
+            y_pred = self._teacher_forcing.network(
+                [keras.ops.convert_to_tensor(x), shift_right(y)], training=training
+            )
+        return super().compute_loss(x, y, y_pred, sample_weight, training=training)
+
+    def teacher_forced(self, queries, answers):
+        """Every answer character's probabilities given the true ones before it.
+
+        For the autoregressive decoder: the probabilities with which the
+        model writes each character of `answers` when the characters written
+        before it (units first) are those of `answers` — what it learns
+        from. Where the model's greedy answer (`predict`) is `answers`, the
+        most likely characters here are that answer again.
+
+        Args:
+            queries: the model's inputs, `[batch, query_length, ...]`.
+            answers: one-hot answers in the course's layout,
+                `[batch, answer_length, len(vocabulary)]`.
+
+        Returns:
+            Probabilities `[batch, answer_length, len(vocabulary)]` in the
+            course's layout.
+
+        Raises:
+            ValueError: for a model with the parallel decoder, or answers of
+                another shape.
+        """
+        if self._teacher_forcing is None:
+            raise ValueError(
+                "`teacher_forced` needs a model with the autoregressive decoder. "
+                f"Received: decoder={self.decoder!r}"
+            )
+        expected = (self.answer_length, len(self.vocabulary))
+        if tuple(answers.shape[1:]) != expected or len(answers.shape) != 3:
+            raise ValueError(
+                f"Expected `answers` of shape [batch, {expected[0]}, {expected[1]}]. "
+                f"Received: answers.shape={tuple(answers.shape)}"
+            )
+        answers = self._units_first(keras.ops.convert_to_tensor(answers, "float32"))
+        probabilities = self._teacher_forcing.network(
+            [keras.ops.convert_to_tensor(queries, "float32"), shift_right(answers)],
+            training=False,
+        )
+        return self.get_layer("as_written")(probabilities)
+
+    def _units_first(self, answers):
+        """Answers in the course's layout as one-hot answers written units first."""
+        one_hot = keras.ops.one_hot(
+            keras.ops.argmax(answers, axis=-1), answers.shape[-1], dtype="float32"
+        )
+        return self.get_layer("as_written")(one_hot)
 
     @property
     def training_split(self) -> dict | None:
         """The query split the model was trained on, if it was recorded.
 
         The command line records `{"preset", "num_samples", "train_fraction",
-        "seed"}` when it trains a model, and `mnist-arith evaluate` scores
+        "by_unordered_pair", "seed"}` when it trains a model (records older
+        than `by_unordered_pair` mean `False`), and `mnist-arith evaluate` scores
         the model on the queries that split held out (and refuses another
         split, which would score training queries). It is saved with the
         model; `None` when nothing was recorded.
@@ -225,6 +307,12 @@ class Text2Text(_SequenceModel):
         encoder_layers: stacked encoder layers (the course's "extra LSTM
             layer" task sets 2 or more).
         decoder_layers: stacked decoder layers.
+        decoder: `"parallel"` (every answer character in one pass, from
+            learned answer slots) or `"autoregressive"`: the answer is
+            written units digit first, each character seeing the ones
+            already written (a causal transformer decoder, trained with
+            teacher forcing and decoded greedily; answers are still given
+            and returned as written). Transformer only.
         feed_forward: the transformer's feed-forward layers: `"gelu"`, or
             `"gated"` (GEGLU), which multiplies two projections of every
             character and answered more unseen products (BENCHMARKS.md).
@@ -263,6 +351,7 @@ class Text2Text(_SequenceModel):
         units: int | None = None,
         encoder_layers: int = 2,
         decoder_layers: int = 2,
+        decoder: str = "parallel",
         feed_forward: str = "gelu",
         digit_places: bool = True,
         reverse_queries: bool = False,
@@ -287,6 +376,7 @@ class Text2Text(_SequenceModel):
                 f"Received: vocabulary={table.characters!r}"
             )
         inputs = keras.Input((query_length, table.size), name="query")
+        teacher_forcing = None
         if course_model:
             outputs = course_network(inputs, inputs, answer_length, table.size)
         else:
@@ -294,13 +384,17 @@ class Text2Text(_SequenceModel):
             embedded = embed_characters(
                 ordered, arch["units"], digit_places, arch["reverse_queries"]
             )
-            outputs = _encoder_decoder(embedded, answer_length, table.size, arch)
+            outputs, teacher_forcing = _encoder_decoder(
+                embedded, answer_length, table.size, arch
+            )
         kwargs.setdefault("name", "text2text")
         trainable = kwargs.pop("trainable", True)
         super().__init__(inputs, outputs, **kwargs)
         if not trainable:  # The setter freezes every layer; True would thaw a reader.
             self.trainable = False
-        self._set_attributes(table, query_length, answer_length, course_model, given)
+        self._set_attributes(
+            table, query_length, answer_length, course_model, given, teacher_forcing
+        )
         self._architecture["digit_places"] = digit_places
 
 
@@ -332,6 +426,8 @@ class Image2Text(_SequenceModel):
             recurrent cells).
         encoder_layers: stacked encoder layers.
         decoder_layers: stacked decoder layers.
+        decoder: `"parallel"` or `"autoregressive"` (units first, greedy),
+            as in `Text2Text`.
         feed_forward: the transformer's feed-forward layers: `"gelu"` or
             `"gated"` (GEGLU).
         reverse_queries: whether the model reads the query reversed.
@@ -372,6 +468,7 @@ class Image2Text(_SequenceModel):
         units: int | None = None,
         encoder_layers: int = 2,
         decoder_layers: int = 2,
+        decoder: str = "parallel",
         feed_forward: str = "gelu",
         reverse_queries: bool = False,
         padding: str = "right",
@@ -401,6 +498,7 @@ class Image2Text(_SequenceModel):
             )
             reader = _frozen_reader(character_reader)
         inputs = keras.Input((query_length, 28, 28, 1), name="query_images")
+        teacher_forcing = None
         ordered = QueryOrder(arch["reverse_queries"], name="query_order")(inputs)
         features = keras.layers.TimeDistributed(
             character_convnet(convnet_filters) if reader is None else reader,
@@ -417,13 +515,17 @@ class Image2Text(_SequenceModel):
                 embedded = embed_characters(
                     features, arch["units"], True, arch["reverse_queries"]
                 )
-            outputs = _encoder_decoder(embedded, answer_length, table.size, arch)
+            outputs, teacher_forcing = _encoder_decoder(
+                embedded, answer_length, table.size, arch
+            )
         kwargs.setdefault("name", "image2text")
         trainable = kwargs.pop("trainable", True)
         super().__init__(inputs, outputs, **kwargs)
         if not trainable:  # The setter freezes every layer; True would thaw a reader.
             self.trainable = False
-        self._set_attributes(table, query_length, answer_length, course_model, given)
+        self._set_attributes(
+            table, query_length, answer_length, course_model, given, teacher_forcing
+        )
         self._architecture["filters"] = filters
         self._reader_config = (
             None if reader is None else keras.saving.serialize_keras_object(reader)
@@ -446,7 +548,8 @@ def text2text(
     answer_length: int = 3,
     vocabulary: str = COURSE_VOCABULARY,
     *,
-    learning_rate: float = 1e-3,
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
+    weight_decay: float = 0.01,
     **kwargs,
 ) -> Text2Text:
     """Builds a compiled `Text2Text`: the default answers unseen queries best.
@@ -461,9 +564,13 @@ def text2text(
         query_length: characters per query (5 for the 2023 format, 7 for 2021).
         answer_length: characters per answer.
         vocabulary: the characters, in one-hot order (`queries.vocabulary`).
-        learning_rate: the optimizer's learning rate.
+        learning_rate: the optimizer's learning rate: a number, or a
+            `keras.optimizers.schedules.LearningRateSchedule` such as
+            `warmup_cosine(5e-3, steps)`.
+        weight_decay: AdamW's decoupled weight decay (the course's model
+            trains with Adam and takes none).
         **kwargs: the architecture arguments of `Text2Text`: `course_model`,
-            `cell`, `units`, `encoder_layers`, `decoder_layers`,
+            `cell`, `units`, `encoder_layers`, `decoder_layers`, `decoder`,
             `feed_forward`, `digit_places`, `reverse_queries`, `padding`,
             `dropout`.
 
@@ -482,9 +589,10 @@ def text2text(
         >>> text2text(course_model=True).count_params()
         805133
     """
-    learning_rate = check_positive_number(learning_rate, "learning_rate")
+    learning_rate = _check_learning_rate(learning_rate)
+    weight_decay = _check_weight_decay(weight_decay, kwargs)
     model = Text2Text(query_length, answer_length, vocabulary, **kwargs)
-    return compile_sequence_model(model, learning_rate)
+    return compile_sequence_model(model, learning_rate, weight_decay)
 
 
 def image2text(
@@ -492,7 +600,8 @@ def image2text(
     answer_length: int = 3,
     vocabulary: str = COURSE_VOCABULARY,
     *,
-    learning_rate: float = 1e-3,
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
+    weight_decay: float = 0.01,
     **kwargs,
 ) -> Image2Text:
     """Builds a compiled `Image2Text`, compiled as `text2text`'s models are.
@@ -508,10 +617,13 @@ def image2text(
         query_length: character images per query.
         answer_length: characters per answer.
         vocabulary: the characters of the answers, in one-hot order.
-        learning_rate: the optimizer's learning rate.
+        learning_rate: the optimizer's learning rate: a number or a
+            learning-rate schedule, as for `text2text`.
+        weight_decay: AdamW's decoupled weight decay (none for the course's
+            model).
         **kwargs: the arguments of `Image2Text`: `course_model`, `cell`,
-            `units`, `encoder_layers`, `decoder_layers`, `feed_forward`,
-            `reverse_queries`, `padding`, `dropout`, `filters`,
+            `units`, `encoder_layers`, `decoder_layers`, `decoder`,
+            `feed_forward`, `reverse_queries`, `padding`, `dropout`, `filters`,
             `character_reader` (default `"reference"`, or `None` with
             `course_model=True`).
 
@@ -533,7 +645,8 @@ def image2text(
         >>> own.character_reader is None
         True
     """
-    learning_rate = check_positive_number(learning_rate, "learning_rate")
+    learning_rate = _check_learning_rate(learning_rate)
+    weight_decay = _check_weight_decay(weight_decay, kwargs)
     if "character_reader" not in kwargs:
         course_model = kwargs.get("course_model", False)
         if "filters" in kwargs and not course_model:
@@ -544,19 +657,23 @@ def image2text(
             )
         kwargs["character_reader"] = None if course_model is True else "reference"
     model = Image2Text(query_length, answer_length, vocabulary, **kwargs)
-    return compile_sequence_model(model, learning_rate)
+    return compile_sequence_model(model, learning_rate, weight_decay)
 
 
-def compile_sequence_model(model: keras.Model, learning_rate: float = 1e-3):
+def compile_sequence_model(
+    model: keras.Model,
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
+    weight_decay: float = 0.01,
+):
     """Compiles a sequence model as the factories do, and returns it.
 
-    AdamW with weight decay 0.01 (Adam for the course's model), categorical
+    AdamW with `weight_decay` (Adam for the course's model), categorical
     cross-entropy, and the `exact_match` and `character_accuracy` metrics.
     """
     if getattr(model, "course_model", False):
         optimizer = keras.optimizers.Adam(learning_rate)
     else:
-        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=0.01)
+        optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
     model.compile(
         optimizer=optimizer,
         loss="categorical_crossentropy",
@@ -569,8 +686,39 @@ def _encoder_decoder(embedded, answer_length, vocabulary_size, arch):
     return encoder_decoder(
         embedded, answer_length, vocabulary_size, arch["cell"],
         arch["encoder_layers"], arch["decoder_layers"], arch["feed_forward"],
-        arch["dropout"], arch["padding"],
+        arch["dropout"], arch["padding"], arch["decoder"],
     )  # fmt: skip
+
+
+def _check_learning_rate(learning_rate):
+    """A positive number, or a learning-rate schedule as it is."""
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        return learning_rate
+    return check_positive_number(learning_rate, "learning_rate")
+
+
+def _check_weight_decay(weight_decay, kwargs):
+    """A number >= 0; the course's model (Adam) must keep the default."""
+    weight_decay = check_number(weight_decay, "weight_decay", 0, None)
+    if kwargs.get("course_model") is True:
+        check_not_given(
+            "weight_decay",
+            weight_decay,
+            "with course_model=True (it trains with Adam)",
+            0.01,
+        )
+    return weight_decay
+
+
+class _Untracked:
+    """Holds a network out of Keras's attribute tracking.
+
+    The teacher-forcing network shares every layer with the model: tracked,
+    its weights would be counted and saved twice.
+    """
+
+    def __init__(self, network):
+        self.network = network
 
 
 def _is_course_vocabulary(table: CharacterTable) -> bool:
