@@ -7,9 +7,11 @@ the training split only, and scores both on every held-out query. Optional extra
 models isolate the ideas (`places-off`: the default without `DigitPlaces`;
 `written-order`: the default decoding answers in the order they are written
 instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM;
-`gated`: the default with gated (GEGLU) feed-forward layers).
+`gated`: the default with gated (GEGLU) feed-forward layers; `units-first`:
+the autoregressive decoder, `decoder="autoregressive"`, which writes the
+answer units digit first; `units-first-gated`: the same with gated layers).
 
-For `+` and `*` it also splits the first model's held-out exact match by whether
+For `+` and `*` it also splits every model's held-out exact match by whether
 the same query with its operands swapped was in the training split
 (`mnist_arith.twin_in_training`): a model that has learned that the operator
 commutes answers those from memory. `--split-by-pair` keeps every query and its
@@ -49,6 +51,8 @@ MODELS = {
     "lstm": {"cell": "lstm"},
     "wide": {"units": 128, "encoder_layers": 3, "decoder_layers": 3},
     "gated": {"feed_forward": "gated"},
+    "units-first": {"decoder": "autoregressive"},
+    "units-first-gated": {"decoder": "autoregressive", "feed_forward": "gated"},
 }
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -130,13 +134,15 @@ print(f"exact match by operator: {first.by_operator}")
 print(f"exact match by carries/borrows: {first.by_carries}")
 commutes = np.isin(test.operators[:, 0], ["+", "*"])
 swapped = mnist_arith.twin_in_training(train, test) & commutes
-right = np.char.strip(answers[names[0], fractions[-1]]) == np.char.strip(test.answers)
-for label, mask in (("was", swapped), ("was not", commutes & ~swapped)):
-    if mask.any():
-        print(
-            f"exact match on the {mask.sum():,} held-out + and * queries whose "
-            f"swapped query {label} trained on: {right[mask].mean():.2%}"
-        )
+for name in names:
+    right = np.char.strip(answers[name, fractions[-1]]) == np.char.strip(test.answers)
+    for label, mask in (("was", swapped), ("was not", commutes & ~swapped)):
+        if mask.any():
+            print(
+                f"{name}: exact match on the {mask.sum():,} held-out + and * "
+                f"queries whose swapped query {label} trained on: "
+                f"{right[mask].mean():.2%}"
+            )
 
 if args.plot:
     from matplotlib.figure import Figure

@@ -457,11 +457,25 @@ BAD_INPUTS = {
         ("learning rate 0", lambda: ma.text2text(learning_rate=0), ValueError, "learning_rate"),
         ("no query characters", lambda: ma.text2text(0), ValueError, "query_length"),
         ("an argument it does not take", lambda: ma.text2text(filters=8), TypeError, "filters"),
+        ("negative weight decay", lambda: ma.text2text(weight_decay=-0.1), ValueError, "weight_decay=-0.1"),
+        ("weight decay for the course's Adam", lambda: ma.text2text(course_model=True, weight_decay=0.1), ValueError, "weight_decay=0.1"),
+        ("a learning rate that is a string", lambda: ma.text2text(learning_rate="fast"), ValueError, "learning_rate"),
     ],
     "image2text": [
         ("learning rate 0", lambda: ma.image2text(learning_rate=0), ValueError, "learning_rate"),
         ("no answer characters", lambda: ma.image2text(5, 0), ValueError, "answer_length"),
         ("an argument it does not take", lambda: ma.image2text(digit_places=True), TypeError, "digit_places"),
+        ("weight decay not a number", lambda: ma.image2text(weight_decay="high"), ValueError, "weight_decay"),
+    ],
+    "warmup_cosine": [
+        ("peak 0", lambda: ma.warmup_cosine(0, 100), ValueError, "peak_learning_rate=0"),
+        ("no steps", lambda: ma.warmup_cosine(1e-3, 0), ValueError, "total_steps=0"),
+        ("warmup the whole run", lambda: ma.warmup_cosine(1e-3, 100, 1.0), ValueError, "warmup_fraction=1.0"),
+    ],
+    "LeastSignificantFirst": [
+        ("unknown padding", lambda: ma.LeastSignificantFirst("center"), ValueError, "padding"),
+        ("no vocabulary axis", lambda: ma.LeastSignificantFirst("left")(np.zeros((2, 3))), ValueError, "probabilities"),
+        ("space beyond the vocabulary", lambda: ma.LeastSignificantFirst("right", space_id=20)(np.zeros((2, 3, 13))), ValueError, "probabilities"),
     ],
     "text2image": [
         ("no query characters", lambda: ma.text2image(0), ValueError, "query_length"),

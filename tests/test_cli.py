@@ -474,6 +474,44 @@ def test_train_with_gated_feed_forward(tmp_path):
 
 
 @pytest.mark.not_jax
+def test_train_with_the_autoregressive_decoder(tmp_path, capsys):
+    path = tmp_path / "units-first.keras"
+    main(["train", "text2text", "--num-samples", "64", "--units", "8",
+          "--encoder-layers", "1", "--decoder-layers", "1",
+          "--decoder", "autoregressive", "--epochs", "1", "--quiet",
+          "--output", str(path)])  # fmt: skip
+    assert "exact match" in capsys.readouterr().out
+    assert keras.saving.load_model(path).decoder == "autoregressive"
+
+
+def test_train_with_a_warmup_cosine_schedule(tmp_path):
+    path = tmp_path / "scheduled.keras"
+    # 64 queries at 50%: 32 training queries, 2 batches of 16, 3 epochs.
+    main(["train", "text2text", "--num-samples", "64", "--units", "8",
+          "--encoder-layers", "1", "--decoder-layers", "1", "--epochs", "3",
+          "--batch-size", "16", "--learning-rate", "0.005", "--weight-decay",
+          "0.1", "--schedule", "warmup-cosine", "--quiet",
+          "--output", str(path)])  # fmt: skip
+    optimizer = keras.saving.load_model(path).optimizer
+    assert optimizer.weight_decay == pytest.approx(0.1)
+    schedule = optimizer._learning_rate
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay)
+    assert schedule.warmup_target == pytest.approx(0.005)
+    assert schedule.warmup_steps + schedule.decay_steps == 6
+
+
+def test_a_bad_learning_rate_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "text2text", "--num-samples", "64", "--learning-rate",
+              "-1", "--output", str(tmp_path / "x.keras")])  # fmt: skip
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: ")
+    assert error.rstrip().endswith("Received: learning_rate=-1.0")
+    assert error.count("\n") == 1
+
+
+@pytest.mark.not_jax
 def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
     model_path = tmp_path / "vae.keras"
     main(["train", "vae", "--conditional", "--latent-dim", "4",
@@ -728,7 +766,8 @@ COMMON_TRAIN_OPTIONS = {"-h", "--help", "--output", "--epochs", "--batch-size",
                         "--figure", "--quiet"}  # fmt: skip
 SPLIT = {"--preset", "--num-samples", "--train-fraction", "--split-by-pair", "--seed"}
 ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
-                "--feed-forward", "--reverse"}  # fmt: skip
+                "--decoder", "--feed-forward", "--reverse", "--learning-rate",
+                "--weight-decay", "--schedule"}  # fmt: skip
 GENERATIVE = {"--digits", "--latent-dim", "--seed", "--images", "--image-size",
               "--grayscale", "--cache", "--sample-dir", "--sample-every"}  # fmt: skip
 TRAIN_OPTIONS = {

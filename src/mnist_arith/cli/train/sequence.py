@@ -7,6 +7,8 @@ from mnist_arith.cli.train._shared import add_model
 
 EPOCHS, BATCH_SIZE = 40, 32
 
+SCHEDULES = ("constant", "warmup-cosine")
+
 
 def register(models: argparse._SubParsersAction) -> None:
     """Adds `train text2text` and `train image2text`."""
@@ -76,6 +78,12 @@ def _add_architecture_arguments(parser: argparse.ArgumentParser) -> None:
         "--decoder-layers", type=_common.positive_int, help="stacked decoder layers"
     )
     architecture.add_argument(
+        "--decoder",
+        choices=("parallel", "autoregressive"),
+        help="how the transformer writes answers: all characters at once, or "
+        "units digit first, greedily (default: parallel)",
+    )
+    architecture.add_argument(
         "--feed-forward",
         choices=("gelu", "gated"),
         help="the transformer's feed-forward layers (gated: better on products)",
@@ -83,21 +91,56 @@ def _add_architecture_arguments(parser: argparse.ArgumentParser) -> None:
     architecture.add_argument(
         "--reverse", action="store_true", help="read the queries reversed"
     )
+    training = parser.add_argument_group("optimizer", "(default: the factory's own)")
+    training.add_argument(
+        "--learning-rate",
+        type=float,
+        help="the (peak) learning rate (default: 0.001)",
+    )
+    training.add_argument(
+        "--weight-decay", type=float, help="AdamW's weight decay (default: 0.01)"
+    )
+    training.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default="constant",
+        help="the learning rate over training: constant, or a linear warmup over "
+        "the first tenth of the steps then a cosine decay to 0 at the last "
+        "(default: constant)",
+    )
 
 
-def _factory_options(arguments: argparse.Namespace, padding: str) -> dict:
+def _factory_options(
+    arguments: argparse.Namespace, padding: str, num_train: int
+) -> dict:
     """The factory's arguments; the factory refuses any `--notebook` ignores."""
     options = {
+        "learning_rate": _learning_rate(arguments, num_train),
+        "weight_decay": arguments.weight_decay,
         "cell": arguments.cell,
         "units": arguments.units,
         "encoder_layers": arguments.encoder_layers,
         "decoder_layers": arguments.decoder_layers,
+        "decoder": arguments.decoder,
         "feed_forward": arguments.feed_forward,
         "reverse_queries": arguments.reverse or None,
         "course_model": arguments.notebook or None,
     }
     options = {name: value for name, value in options.items() if value is not None}
     return {**options, "padding": padding}
+
+
+def _learning_rate(arguments: argparse.Namespace, num_train: int):
+    """`--learning-rate` as given, or the schedule over every training step."""
+    import math
+
+    import mnist_arith
+
+    if arguments.schedule == "constant":
+        return arguments.learning_rate
+    steps = math.ceil(num_train / arguments.batch_size) * arguments.epochs
+    peak = 1e-3 if arguments.learning_rate is None else arguments.learning_rate
+    return mnist_arith.warmup_cosine(peak, steps)
 
 
 def train_text2text(arguments: argparse.Namespace, verbose):
@@ -110,7 +153,7 @@ def train_text2text(arguments: argparse.Namespace, verbose):
         train.query_width,
         train.answer_width,
         table.characters,
-        **_factory_options(arguments, train.padding),
+        **_factory_options(arguments, train.padding, len(train)),
     )
     model.training_split = _common.training_split(arguments)
     _print_split(arguments, train, test)
@@ -132,7 +175,7 @@ def train_image2text(arguments: argparse.Namespace, verbose):
 
     train, test = _common.split(arguments.preset, arguments)
     digits = mnist_arith.load_digits(arguments.digits)
-    options = _factory_options(arguments, train.padding)
+    options = _factory_options(arguments, train.padding, len(train))
     if arguments.notebook or arguments.no_reader:
         options["character_reader"] = None
     else:
