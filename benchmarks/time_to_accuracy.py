@@ -23,7 +23,7 @@ subsample's figure. "Train s" sums the time spent in `fit` only (compilation
 included, as a user waits for it) up to the first epoch at the target; "wall
 s" also counts the per-epoch evaluations. With `--models ours,notebook` the
 course's reference model (`course_model=True`) is measured the same way in
-the same run.
+the same run; `units-first` is the default with `decoder="autoregressive"`.
 
 Training recipes can be compared in one run: every `--models` entry may add
 `:key=value` settings to a model name, e.g.
@@ -105,7 +105,11 @@ SETTINGS = {
     "val": float,
     "stop": float,
 }
-MODELS = {"ours": {}, "notebook": {"course_model": True}}
+MODELS = {
+    "ours": {},
+    "notebook": {"course_model": True},
+    "units-first": {"decoder": "autoregressive"},
+}
 PREDICT_CHUNK = 65_536
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

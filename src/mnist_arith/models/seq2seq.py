@@ -192,13 +192,14 @@ class _SequenceModel(SavesLayerSeedStates):
                 "`teacher_forced` needs a model with the autoregressive decoder. "
                 f"Received: decoder={self.decoder!r}"
             )
+        answers = keras.ops.convert_to_tensor(answers, "float32")
         expected = (self.answer_length, len(self.vocabulary))
         if tuple(answers.shape[1:]) != expected or len(answers.shape) != 3:
             raise ValueError(
                 f"Expected `answers` of shape [batch, {expected[0]}, {expected[1]}]. "
                 f"Received: answers.shape={tuple(answers.shape)}"
             )
-        answers = self._units_first(keras.ops.convert_to_tensor(answers, "float32"))
+        answers = self._units_first(answers)
         probabilities = self._teacher_forcing.network(
             [keras.ops.convert_to_tensor(queries, "float32"), shift_right(answers)],
             training=False,
