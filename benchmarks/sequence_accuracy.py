@@ -64,6 +64,14 @@ parser.add_argument(
 )
 parser.add_argument("--epochs", type=int, default=300)
 parser.add_argument("--batch-size", type=int, default=32)
+parser.add_argument("--learning-rate", type=float, default=1e-3, help="the (peak) rate")
+parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's")
+parser.add_argument(
+    "--schedule",
+    choices=("constant", "warmup-cosine"),
+    default="constant",
+    help="the learning rate over training (warmup-cosine: mnist_arith.warmup_cosine)",
+)
 parser.add_argument("--models", default="ours,notebook", help=f"from {sorted(MODELS)}")
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument(
@@ -88,7 +96,8 @@ print(
     f"task:     {args.task} ({len(queries):,} queries), train fractions "
     f"{', '.join(f'{fraction:.0%}' for fraction in fractions)} (seed {args.seed}"
     f"{', operand pairs kept together' if args.split_by_pair else ''}), "
-    f"{args.epochs} epochs, batch {args.batch_size}"
+    f"{args.epochs} epochs, batch {args.batch_size}, learning rate "
+    f"{args.learning_rate:g} ({args.schedule}), weight decay {args.weight_decay:g}"
 )
 print()
 print(
@@ -106,10 +115,18 @@ for fraction in fractions:
     x_test = table.encode(test.queries)
     for name in names:
         keras.utils.set_random_seed(args.seed)
+        rate = args.learning_rate
+        if args.schedule == "warmup-cosine":
+            steps = -(-len(train) // args.batch_size) * args.epochs
+            rate = mnist_arith.warmup_cosine(args.learning_rate, steps)
+        optimizer = {"learning_rate": rate, "weight_decay": args.weight_decay}
+        if MODELS[name].get("course_model"):
+            optimizer = {"learning_rate": rate}
         model = mnist_arith.text2text(
             queries.query_width,
             queries.answer_width,
             table.characters,
+            **optimizer,
             **{"padding": queries.padding, **MODELS[name]},
         )
         start = time.perf_counter()

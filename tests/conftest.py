@@ -26,7 +26,7 @@ def pytest_runtest_setup(item):
         if item.get_closest_marker(marker) and marker != backend:
             pytest.skip(f"runs on the {marker} backend only (this run: {backend})")
     if item.get_closest_marker("not_jax") and backend == "jax":
-        pytest.skip("a command-line flow run on tensorflow and torch (compile time)")
+        pytest.skip("run on tensorflow and torch only (compile time on JAX)")
 
 
 @pytest.fixture(scope="session")

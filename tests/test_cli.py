@@ -484,6 +484,7 @@ def test_train_with_the_autoregressive_decoder(tmp_path, capsys):
     assert keras.saving.load_model(path).decoder == "autoregressive"
 
 
+@pytest.mark.not_jax
 def test_train_with_a_warmup_cosine_schedule(tmp_path):
     path = tmp_path / "scheduled.keras"
     # 64 queries at 50%: 32 training queries, 2 batches of 16, 3 epochs.
