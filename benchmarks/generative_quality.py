@@ -15,14 +15,15 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
   printed as the reference);
 - the share of samples the reader reads as the class they were asked for.
 
-`gan-augmented` trains the GAN with `augment=True` (`DifferentiableAugmentation`),
-`info-gan` with a 10-way InfoGAN code (`num_codes=10`; sampled with the codes
-in turn, and judged like an unconditional GAN: its codes are not labels). For
-it the script also reports how far the codes learned digit classes: the share
-of samples read as their code's most frequent digit, and how many different
-digits those are. `gan-batch-norm` and `info-gan-batch-norm` build the same
-GANs with `batch_norm=True`; `gan-large` and `info-gan-large` with
-`preset="digits-large"` (the InfoGAN paper's MNIST networks). `--filters`
+`gan`, `info-gan` (a 10-way InfoGAN code, `num_codes=10`; sampled with the
+codes in turn, and judged like an unconditional GAN: its codes are not labels)
+and `conditional-gan` build `gan()`'s default networks (the InfoGAN paper's);
+the `-small` models build `preset="digits-small"` (the course's design at the
+digits' size, the default of earlier versions), `-augmented` with
+`augment=True` (`DifferentiableAugmentation`), `-batch-norm` with
+`batch_norm=True`. For InfoGANs the script also reports how far the codes
+learned digit classes: the share of samples read as their code's most
+frequent digit, and how many different digits those are. `--filters`
 widens every model; `--report-every N` judges the models every N epochs of
 their training as well as at the end. `--seeds 0,1,2` repeats every run
 with each seed (weights and noise) and ends with the mean and spread
@@ -30,7 +31,10 @@ with each seed (weights and noise) and ends with the mean and spread
 
 Run from the repository root:
 
-    KERAS_BACKEND=jax python benchmarks/generative_quality.py --epochs 30
+    KERAS_BACKEND=tensorflow python benchmarks/generative_quality.py --epochs 30
+
+(On a CPU, JAX trains these convolutional models several times slower than
+TensorFlow or PyTorch: BENCHMARKS.md, "Training throughput".)
 
 `--quick` trains one epoch on a few hundred digits (a smoke run, not a result).
 """
@@ -46,18 +50,23 @@ from machine import print_run_header
 
 import mnist_arith
 
+SMALL = {"preset": "digits-small"}
 MODELS = {
     "vae": ("vae", {}),
-    "gan": ("gan", {}),
-    "gan-augmented": ("gan", {"augment": True}),
-    "info-gan": ("gan", {"num_codes": 10}),
-    "gan-batch-norm": ("gan", {"batch_norm": True}),
-    "info-gan-batch-norm": ("gan", {"num_codes": 10, "batch_norm": True}),
-    "gan-large": ("gan", {"preset": "digits-large"}),
-    "info-gan-large": ("gan", {"preset": "digits-large", "num_codes": 10}),
     "conditional-vae": ("vae", {"num_classes": 10}),
+    "gan": ("gan", {}),
+    "info-gan": ("gan", {"num_codes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
-    "conditional-gan-augmented": ("gan", {"num_classes": 10, "augment": True}),
+    "gan-small": ("gan", SMALL),
+    "gan-small-augmented": ("gan", {**SMALL, "augment": True}),
+    "gan-small-batch-norm": ("gan", {**SMALL, "batch_norm": True}),
+    "info-gan-small": ("gan", {**SMALL, "num_codes": 10}),
+    "info-gan-small-batch-norm": ("gan", {**SMALL, "num_codes": 10, "batch_norm": True}),
+    "conditional-gan-small": ("gan", {**SMALL, "num_classes": 10}),
+    "conditional-gan-small-augmented": (
+        "gan",
+        {**SMALL, "num_classes": 10, "augment": True},
+    ),
 }
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -79,7 +88,7 @@ parser.add_argument(
     help="prior standard deviations to sample at (1 is the prior itself)",
 )
 parser.add_argument(
-    "--filters", type=int, default=None, help="filters of every model (default: 32)"
+    "--filters", type=int, default=None, help="filters of every model (default: its preset's)"
 )
 parser.add_argument(
     "--report-every",

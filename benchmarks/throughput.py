@@ -17,8 +17,10 @@ same process. The models:
   (its built-in character network, trained inside the model) on rendered
   float32 query images.
 - `vae`: `vae()` (28x28x1 digits, latent 16).
-- `gan`: `gan()` (28x28x1 digits, one discriminator and one generator update
-  per batch).
+- `gan`: `gan()` (28x28x1 digits, the InfoGAN paper's networks; one
+  discriminator and one generator update per batch).
+- `gan-small`: `gan(preset="digits-small")`, the smaller networks of the
+  course's design (the default of earlier versions).
 - `text2image`: `text2image(7, 4, padding="left").fit(queries, answers)`,
   which trains its text part (a default `text2text`) through the `Text2Image`
   wrapper.
@@ -49,7 +51,7 @@ from machine import print_run_header
 
 import mnist_arith
 
-MODELS = ("notebook", "text2text", "text2image", "image2text", "vae", "gan")
+MODELS = ("notebook", "text2text", "text2image", "image2text", "vae", "gan", "gan-small")
 REFERENCE = "notebook"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -158,7 +160,8 @@ def build(name):
         return model, images, y_text
     if name == "vae":
         return mnist_arith.vae(seed=args.seed), digit_images(), None
-    return mnist_arith.gan(seed=args.seed), 2 * digit_images() - 1, None
+    preset = "digits-small" if name == "gan-small" else "digits"
+    return mnist_arith.gan(preset=preset, seed=args.seed), 2 * digit_images() - 1, None
 
 
 def measure(name):

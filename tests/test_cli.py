@@ -238,10 +238,10 @@ def test_unreadable_files_are_user_errors(capsys, tmp_path, monkeypatch):
     "arguments, message",
     [
         (["train", "vae", "--reader", "x.keras"], "unrecognized arguments: --reader"),
-        (["train", "text2text", "--large"], "unrecognized arguments: --large"),
+        (["train", "text2text", "--small"], "unrecognized arguments: --small"),
         (["train", "autoencoder", "--conditional"], "unrecognized arguments"),
         (["train", "vae", "--codes", "4"], "unrecognized arguments: --codes 4"),
-        (["train", "vae", "--large"], "unrecognized arguments: --large"),
+        (["train", "vae", "--small"], "unrecognized arguments: --small"),
         (["train", "text2text", "--reader", "r.keras"], "unrecognized arguments"),
         (["train", "text2text", "--digits", "embedded"], "unrecognized arguments"),
         (["train", "gan", "--num-samples", "10"], "unrecognized arguments"),
@@ -282,7 +282,7 @@ def test_argparse_refuses_options_that_do_not_apply(
     "arguments, flag",
     [
         (["train", "vae", "--reader", "x.keras", "--output", "v.keras"], "--reader"),
-        (["train", "text2text", "--large", "--output", "a.keras"], "--large"),
+        (["train", "text2text", "--small", "--output", "a.keras"], "--small"),
     ],
 )
 def test_acceptance_flags_that_do_not_apply_exit_2(arguments, flag, tmp_path):
@@ -548,6 +548,7 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
         [
             "train",
             "gan",
+            "--small",
             "--latent-dim",
             "8",
             "--epochs",
@@ -559,6 +560,10 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
             str(model_path),
         ]
     )
+    # --small: the course's design at the digits' size (gan(preset="digits-small")).
+    model = keras.saving.load_model(model_path)
+    assert "hidden" not in [layer.name for layer in model.discriminator.layers]
+    assert float(model.generator_optimizer.learning_rate) == pytest.approx(2e-4)
     grids = []
     for seed in ("0", "0", "1"):
         output = tmp_path / f"grid{len(grids)}.png"
@@ -605,13 +610,13 @@ def test_infogan_trains_samples_and_interpolates_codes(tmp_path, small_digits, c
     main(
         [
             *("train", "gan", "--codes", "4", "--latent-dim", "8", "--epochs", "1"),
-            *("--large", "--quiet", "--digits", small_digits),
+            *("--quiet", "--digits", small_digits),
             *("--output", str(model_path)),
         ]
     )
     model = keras.saving.load_model(model_path)
     assert model.num_codes == 4 and model.num_classes is None
-    # --large: the InfoGAN paper's networks (gan(preset="digits-large")).
+    # By default the InfoGAN paper's networks (gan(preset="digits")).
     assert model.discriminator.get_layer("hidden").units == 1024
     assert float(model.generator_optimizer.learning_rate) == pytest.approx(1e-3)
     grid, strip = tmp_path / "grid.png", tmp_path / "strip.png"
@@ -782,7 +787,7 @@ TRAIN_OPTIONS = {
     "reader": ({"--preset", "--digits", "--seed"}, 15, 128),
     "autoencoder": (GENERATIVE, 30, 64),
     "vae": (GENERATIVE | {"--conditional"}, 30, 64),
-    "gan": (GENERATIVE | {"--conditional", "--codes", "--large"}, 30, 64),
+    "gan": (GENERATIVE | {"--conditional", "--codes", "--small"}, 30, 64),
 }
 
 

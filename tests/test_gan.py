@@ -38,7 +38,8 @@ def trained(data):
     info = gan(**SMALL, num_codes=10, seed=1)
     info_before = weights(info.generator), weights(info.discriminator)
     info_history = info.fit(images, batch_size=32, epochs=2, verbose=0)
-    normalised = gan(**SMALL, batch_norm=True, seed=1)
+    # The default networks normalise already: the option on the small ones.
+    normalised = gan(**SMALL, preset="digits-small", batch_norm=True, seed=1)
     normalised_before = weights(normalised.generator), weights(normalised.discriminator)
     normalised_history = normalised.fit(images, batch_size=32, epochs=2, verbose=0)
     return {
@@ -94,18 +95,23 @@ def test_one_step_updates_both_networks(data):
 
 def test_every_step_draws_new_noise(data):
     # With a zero learning rate nothing learns, so differing losses on the
-    # same batch can only come from new noise.
+    # same batch can only come from new noise (the batch norms' moving
+    # statistics do move, but training uses each batch's own statistics).
     images, _ = data
     model = gan(**SMALL, seed=3)
     model.compile(
         discriminator_optimizer=keras.optimizers.SGD(0.0),
         generator_optimizer=keras.optimizers.SGD(0.0),
     )
-    before = weights(model.generator)
+
+    def trainable(network):
+        return [np.array(weight) for weight in network.trainable_weights]
+
+    before = trainable(model.generator)
     history = model.fit(images[:16], batch_size=16, epochs=3, shuffle=False, verbose=0)
     losses = history.history["generator_loss"]
     assert len(set(losses)) == 3
-    for old, new in zip(before, weights(model.generator), strict=True):
+    for old, new in zip(before, trainable(model.generator), strict=True):
         np.testing.assert_array_equal(old, new)
 
 
@@ -206,10 +212,11 @@ def test_batch_norm_layers_learn_their_statistics(trained):
     ]  # fmt: skip
     for layer in norms:
         assert np.abs(keras.ops.convert_to_numpy(layer.moving_mean)).max() > 0
-    assert not any(
-        isinstance(layer, keras.layers.BatchNormalization)
-        for layer in trained["gan"][0].generator.layers
-    )
+    for model in (gan(**SMALL, preset="digits-small"), gan(**SMALL, batch_norm=False)):
+        assert not any(
+            isinstance(layer, keras.layers.BatchNormalization)
+            for layer in model.generator.layers + model.discriminator.layers
+        )
 
 
 def test_loaded_model_trains_on(trained, data, tmp_path):
@@ -289,8 +296,8 @@ def test_faces_preset_follows_the_course():
         assert float(optimizer.beta_1) == pytest.approx(0.5)
 
 
-def test_large_digits_preset_follows_the_infogan_paper(data):
-    model = gan(preset="digits-large", num_codes=10, seed=0)
+def test_default_networks_follow_the_infogan_paper(data):
+    model = gan(num_codes=10, seed=0)
     discriminator, generator = model.discriminator, model.generator
     convolutions = [
         layer
@@ -315,9 +322,30 @@ def test_large_digits_preset_follows_the_infogan_paper(data):
     history = model.fit(data[0][:32], batch_size=16, epochs=1, verbose=0)
     assert np.isfinite(history.history["generator_loss"]).all()
     # A learning rate given sets both networks'.
-    model = gan(preset="digits-large", learning_rate=5e-4)
+    model = gan(learning_rate=5e-4)
     for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(5e-4)
+
+
+def test_small_digits_preset_is_the_course_design():
+    model = gan(preset="digits-small")
+    convolutions = [
+        layer
+        for layer in model.discriminator.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert [layer.filters for layer in convolutions] == [32, 64]
+    assert all(layer.kernel_size == (3, 3) for layer in convolutions)
+    names = [layer.name for layer in model.discriminator.layers + model.generator.layers]
+    assert "hidden" not in names
+    assert not any(
+        isinstance(layer, keras.layers.BatchNormalization)
+        for layer in model.discriminator.layers + model.generator.layers
+    )
+    for optimizer in (model.discriminator_optimizer, model.generator_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+    # A quarter of the default networks' weights, or fewer.
+    assert model.count_params() * 4 < gan().count_params()
 
 
 def test_compile_errors():

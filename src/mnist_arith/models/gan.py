@@ -324,20 +324,24 @@ def gan(
     preset: str = "digits",
     seed: int | None = None,
 ) -> GAN:
-    """Builds and compiles the course's convolutional GAN.
+    """Builds and compiles a convolutional GAN: by default, a good digit GAN.
 
     The generator is `deconv_net` with a tanh output (train on images scaled to
     [-1, 1]), the discriminator `conv_net` with one sigmoid output; both train
     with Adam (`beta_1=0.5`). Arguments left `None` come from the preset:
-    `"digits"` (28x28x1, noise of 64, 2 layers of 32 then 64 filters, a
-    leaky-ReLU discriminator, learning rate 2e-4), `"digits-large"` (the InfoGAN
-    paper's MNIST networks, Chen et al., 2016: 64 then 128 filters with 4x4
-    kernels, a 1,024-unit dense layer in each network, batch normalisation, a
-    generator whose last transposed convolution draws the image and learns at
-    1e-3; a `learning_rate` given sets both rates) or `"faces"` (the course
-    notebook: 64x64x3, noise of 256, 4 layers of 128 filters, ReLU, 2e-4).
-    `batch_norm=True` normalises both networks' hidden layers (DCGAN): on the
-    embedded digits it learned faster but scored the same after 160 epochs.
+    `"digits"` (the default: the InfoGAN paper's MNIST networks, Chen et al.,
+    2016: 28x28x1, noise of 64, 64 then 128 filters with 4x4 kernels, a
+    1,024-unit dense layer in each network, batch normalisation, a generator
+    whose last transposed convolution draws the image and learns at 1e-3 while
+    the discriminator learns at 2e-4; a `learning_rate` given sets both rates),
+    `"digits-small"` (the course notebook's design at the digits' size: 2
+    layers of 32 then 64 3x3 filters, a leaky-ReLU discriminator, 2e-4; about
+    four times faster to train, but its digits are far less legible, see
+    BENCHMARKS.md) or `"faces"` (the course notebook's GAN: 64x64x3, noise of
+    256, 4 layers of 128 filters, ReLU, 2e-4).
+    `batch_norm=True` normalises both networks' hidden layers (DCGAN; the
+    `"digits"` preset does): with the small networks it learned faster but
+    scored the same after 160 epochs.
     `augment=True` shows the discriminator every image randomly shifted and
     partly blanked (`DifferentiableAugmentation`), a remedy for training sets of
     a few hundred images; on the 4,000 embedded digits it did not raise the
@@ -356,12 +360,12 @@ def gan(
         filters: filters of the discriminator's first (generator's last)
             layer.
         learning_rate: both Adam optimizers' learning rate (left `None`:
-            the preset's, which for `"digits-large"` differ).
+            the preset's, which for `"digits"` differ).
         batch_norm: whether both networks batch-normalise their hidden
             layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
-        preset: `"digits"`, `"digits-large"` or `"faces"`.
+        preset: `"digits"`, `"digits-small"` or `"faces"`.
         seed: the seed of the noise.
 
     Returns:
