@@ -61,7 +61,10 @@ MODELS = {
     "gan-small-augmented": ("gan", {**SMALL, "augment": True}),
     "gan-small-batch-norm": ("gan", {**SMALL, "batch_norm": True}),
     "info-gan-small": ("gan", {**SMALL, "num_codes": 10}),
-    "info-gan-small-batch-norm": ("gan", {**SMALL, "num_codes": 10, "batch_norm": True}),
+    "info-gan-small-batch-norm": (
+        "gan",
+        {**SMALL, "num_codes": 10, "batch_norm": True},
+    ),
     "conditional-gan-small": ("gan", {**SMALL, "num_classes": 10}),
     "conditional-gan-small-augmented": (
         "gan",
@@ -88,7 +91,10 @@ parser.add_argument(
     help="prior standard deviations to sample at (1 is the prior itself)",
 )
 parser.add_argument(
-    "--filters", type=int, default=None, help="filters of every model (default: its preset's)"
+    "--filters",
+    type=int,
+    default=None,
+    help="filters of every model (default: its preset's)",
 )
 parser.add_argument(
     "--report-every",

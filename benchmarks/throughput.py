@@ -51,7 +51,15 @@ from machine import print_run_header
 
 import mnist_arith
 
-MODELS = ("notebook", "text2text", "text2image", "image2text", "vae", "gan", "gan-small")
+MODELS = (
+    "notebook",
+    "text2text",
+    "text2image",
+    "image2text",
+    "vae",
+    "gan",
+    "gan-small",
+)
 REFERENCE = "notebook"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -336,7 +336,9 @@ def test_small_digits_preset_is_the_course_design():
     ]
     assert [layer.filters for layer in convolutions] == [32, 64]
     assert all(layer.kernel_size == (3, 3) for layer in convolutions)
-    names = [layer.name for layer in model.discriminator.layers + model.generator.layers]
+    names = [
+        layer.name for layer in model.discriminator.layers + model.generator.layers
+    ]
     assert "hidden" not in names
     assert not any(
         isinstance(layer, keras.layers.BatchNormalization)

@@ -40,6 +40,24 @@ def test_atomic_write_keeps_the_old_file_when_the_writer_raises(tmp_path):
     assert leftovers(tmp_path, "queries.csv") == []
 
 
+def test_replacing_writes_through_a_path_with_the_suffix(tmp_path):
+    path = tmp_path / "model.weights.h5"
+    path.write_bytes(b"old")
+    with _io.replacing(path, ".weights.h5") as temporary:
+        assert temporary.parent == tmp_path and temporary.name.endswith(".weights.h5")
+        assert not temporary.exists()
+        temporary.write_bytes(b"new")
+    assert path.read_bytes() == b"new"
+    assert leftovers(tmp_path, "model.weights.h5") == []
+    # A writer that fails half-way leaves the old file and nothing else.
+    with pytest.raises(RuntimeError, match="half-way"):
+        with _io.replacing(path, ".weights.h5") as temporary:
+            temporary.write_bytes(b"partial")
+            raise RuntimeError("half-way")
+    assert path.read_bytes() == b"new"
+    assert leftovers(tmp_path, "model.weights.h5") == []
+
+
 def test_atomic_write_keeps_permissions(tmp_path):
     path = tmp_path / "shared.csv"
     path.write_bytes(b"old")

@@ -22,13 +22,10 @@ Run from the repository root, with MNIST's four files in FOLDER:
 """
 
 import argparse
-import contextlib
 import hashlib
 import math
-import os
 import pathlib
 import platform
-import secrets
 import shlex
 import sys
 import time
@@ -39,6 +36,7 @@ import numpy as np
 
 import mnist_arith
 from mnist_arith._io import check_output_path
+from mnist_arith._io import replacing
 from mnist_arith.data.characters import character_dataset
 from mnist_arith.models.reference_reader import REFERENCE_FILTERS
 
@@ -209,13 +207,8 @@ def save_weights(reader, output):
     """
     twin = new_reader(reader.filters)
     twin.set_weights(reader.get_weights())
-    temporary = output.with_name(f".{secrets.token_hex(4)}.tmp.weights.h5")
-    try:
+    with replacing(output, ".weights.h5") as temporary:
         twin.save_weights(temporary)
-        os.replace(temporary, output)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
     return hashlib.sha256(output.read_bytes()).hexdigest()
 
 

@@ -1,6 +1,6 @@
 """Safe file output: paths checked before the work, files replaced atomically.
 
-Two helpers for every place the package writes a file:
+Helpers for every place the package writes a file:
 
 - `check_output_path(path, suffixes)` checks an output path before any work
   starts (the folder exists and is writable, the path is not a folder, the
@@ -10,6 +10,8 @@ Two helpers for every place the package writes a file:
   replaces the target only once everything is written and synced: a failed
   write (an exception, a full disk, a killed process) never leaves a partial
   file, and an existing file stays as it was.
+- `replacing(path, suffix)` does the same for writers that take a path
+  (Keras's `save` and `save_weights`): `save_model` is built on it.
 """
 
 import contextlib
@@ -219,6 +221,40 @@ def _check_suffixes(suffixes):
     return tuple(suffix.lower() for suffix in accepted)
 
 
+@contextlib.contextmanager
+def replacing(target: pathlib.Path, suffix: str) -> Iterator[pathlib.Path]:
+    """A temporary path next to `target` that replaces it once written.
+
+    For writers that take a path rather than a file object (Keras's `save`
+    and `save_weights`, which also read the extension): the caller writes to
+    the yielded path; on success it replaces `target` atomically, on failure
+    it is removed and `target` is untouched.
+
+    Args:
+        target: the file to replace.
+        suffix: the temporary file's extension, such as `".keras"`.
+
+    Yields:
+        The temporary path, in `target`'s folder, ending with `suffix`.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+        >>> with replacing(target, ".txt") as temporary:
+        ...     _ = temporary.write_text("done")
+        >>> target.read_text(), sorted(path.name for path in target.parent.iterdir())
+        ('done', ['notes.txt'])
+    """
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    _sync_folder(target.parent)
+
+
 def save_model(model, path: str | os.PathLike) -> pathlib.Path:
     """Saves a Keras model to a `.keras` file atomically.
 
@@ -237,14 +273,8 @@ def save_model(model, path: str | os.PathLike) -> pathlib.Path:
         ValueError: for another extension or a folder that cannot be written.
     """
     target = check_output_path(path, (".keras",))
-    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp.keras")
-    try:
+    with replacing(target, ".keras") as temporary:
         model.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    _sync_folder(target.parent)
     return target
 
 
