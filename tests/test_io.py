@@ -50,10 +50,12 @@ def test_replacing_writes_through_a_path_with_the_suffix(tmp_path):
     assert path.read_bytes() == b"new"
     assert leftovers(tmp_path, "model.weights.h5") == []
     # A writer that fails half-way leaves the old file and nothing else.
-    with pytest.raises(RuntimeError, match="half-way"):
-        with _io.replacing(path, ".weights.h5") as temporary:
-            temporary.write_bytes(b"partial")
-            raise RuntimeError("half-way")
+    with (
+        pytest.raises(RuntimeError, match="half-way"),
+        _io.replacing(path, ".weights.h5") as temporary,
+    ):
+        temporary.write_bytes(b"partial")
+        raise RuntimeError("half-way")
     assert path.read_bytes() == b"new"
     assert leftovers(tmp_path, "model.weights.h5") == []
 
