@@ -158,6 +158,14 @@ def test_images_saves_a_png_of_a_seeded_sample(tmp_path, small_digits, capsys):
             "`units` cannot be set with course_model=True",
         ),
         (
+            [
+                *("train", "text2text", "--notebook", "--weight-decay", "0.1"),
+                *("--output", "m.keras"),
+            ],
+            "`weight_decay` cannot be set with course_model=True (it trains with "
+            "Adam). Received: weight_decay=0.1",
+        ),
+        (
             ["train", "text2text", "--train-fraction", "1.5", "--output", "m.keras"],
             "train_fraction",
         ),
@@ -186,6 +194,7 @@ def test_bad_arguments_exit_2_with_a_message(
     assert raised.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("mnist-arith: error: ") and message in error
+    assert error.count("\n") == 1
     assert "Traceback" not in error
     assert list(tmp_path.iterdir()) == []  # nothing half-written
 
@@ -501,10 +510,90 @@ def test_train_with_a_warmup_cosine_schedule(tmp_path):
     assert schedule.warmup_steps + schedule.decay_steps == 6
 
 
-def test_a_bad_learning_rate_is_one_line(tmp_path, capsys):
+TRAINING = ("epochs", "batch_size", "learning_rate", "weight_decay", "schedule")
+
+
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        # The README's main job: the recipe of BENCHMARKS.md.
+        (["--train-fraction", "0.1"], (60, 100, 0.005, 0.1, "warmup-cosine")),
+        # The course's model trains as the course did: Adam, 0.001, batch 32.
+        (["--notebook"], (60, 32, 0.001, None, "constant")),
+        # Every option given wins, a zero weight decay included.
+        (
+            ["--schedule", "constant", "--learning-rate", "0.001", "--epochs", "5",
+             "--batch-size", "32", "--weight-decay", "0"],
+            (5, 32, 0.001, 0.0, "constant"),
+        ),
+        (
+            ["--notebook", "--schedule", "warmup-cosine", "--learning-rate", "0.002",
+             "--batch-size", "64", "--epochs", "40"],
+            (40, 64, 0.002, None, "warmup-cosine"),
+        ),
+    ],
+)  # fmt: skip
+def test_text2text_trains_with_the_recipe_by_default(options, expected):
+    from mnist_arith.cli.train import sequence
+
+    parsed = build_parser().parse_args(
+        ["train", "text2text", *options, "--output", "x.keras"]
+    )
+    resolved = sequence.resolve_training(parsed)
+    assert tuple(getattr(resolved, name) for name in TRAINING) == expected
+    assert resolved.train_fraction == parsed.train_fraction  # the rest as given
+
+
+def test_image2text_keeps_the_factory_training():
+    # The recipe was not measured on images: 40 epochs of 32, the factory's
+    # optimizer (AdamW, 0.001, weight decay 0.01) at a constant rate.
+    parsed = build_parser().parse_args(["train", "image2text", "--output", "x.keras"])
+    expected = (40, 32, None, None, "constant")
+    assert tuple(getattr(parsed, name) for name in TRAINING) == expected
+
+
+@pytest.mark.not_jax
+@pytest.mark.parametrize(
+    "options, optimizer_class, learning_rate, weight_decay, steps",
+    [
+        # 100 training queries: one step of 100 per epoch, a tenth warming up.
+        (["--epochs", "10"], "AdamW", ("warmup-cosine", 0.005, 1, 9), 0.1, 10),
+        # 100 at batch 32: 4 steps.
+        (["--notebook", "--epochs", "1"], "Adam", 0.001, None, 4),
+    ],
+)  # fmt: skip
+def test_text2text_compiles_the_training_it_resolves(
+    options, optimizer_class, learning_rate, weight_decay, steps, tmp_path
+):
+    path = tmp_path / "adder.keras"
+    architecture = [] if "--notebook" in options else [
+        "--units", "8", "--encoder-layers", "1", "--decoder-layers", "1"
+    ]  # fmt: skip
+    main(["train", "text2text", "--num-samples", "200", *architecture, *options,
+          "--quiet", "--output", str(path)])  # fmt: skip
+    optimizer = keras.saving.load_model(path).optimizer
+    assert type(optimizer).__name__ == optimizer_class
+    assert int(optimizer.iterations) == steps  # the batch size fit used
+    assert optimizer.weight_decay == weight_decay  # None: Adam, no decay
+    schedule = optimizer._learning_rate
+    if isinstance(learning_rate, tuple):
+        _, peak, warmup, decay = learning_rate
+        assert isinstance(schedule, keras.optimizers.schedules.CosineDecay)
+        assert schedule.warmup_target == pytest.approx(peak)
+        assert (schedule.warmup_steps, schedule.decay_steps) == (warmup, decay)
+    else:
+        assert float(keras.ops.convert_to_numpy(schedule)) == pytest.approx(
+            learning_rate
+        )
+
+
+# The default schedule (warmup-cosine) names it as the constant one does.
+@pytest.mark.parametrize("schedule", ["warmup-cosine", "constant"])
+def test_a_bad_learning_rate_is_one_line(schedule, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "text2text", "--num-samples", "64", "--learning-rate",
-              "-1", "--output", str(tmp_path / "x.keras")])  # fmt: skip
+              "-1", "--schedule", schedule,
+              "--output", str(tmp_path / "x.keras")])  # fmt: skip
     assert exit_info.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("mnist-arith: error: ")
@@ -777,7 +866,7 @@ ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
 GENERATIVE = {"--digits", "--latent-dim", "--seed", "--images", "--image-size",
               "--grayscale", "--cache", "--sample-dir", "--sample-every"}  # fmt: skip
 TRAIN_OPTIONS = {
-    "text2text": ({"--notebook"} | SPLIT | ARCHITECTURE, 40, 32),
+    "text2text": ({"--notebook"} | SPLIT | ARCHITECTURE, 60, "100; with --notebook 32"),
     "image2text": (
         {"--digits", "--reader", "--no-reader", "--notebook"} | SPLIT | ARCHITECTURE,
         40,

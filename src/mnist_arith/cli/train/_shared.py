@@ -28,7 +28,8 @@ def add_model(
     *,
     train,
     epochs: int,
-    batch_size: int,
+    batch_size: int | None,
+    batch_size_help: str = "examples per training step",
 ) -> argparse.ArgumentParser:
     """Adds a model's sub-command with the options every model has.
 
@@ -39,7 +40,9 @@ def add_model(
         description: the paragraph of `train NAME --help`.
         train: `(arguments, verbose) -> (model, history)`.
         epochs: the model's default `--epochs`.
-        batch_size: the model's default `--batch-size`.
+        batch_size: the model's default `--batch-size`, or `None` where the
+            model's `train` chooses it (`batch_size_help` then says how).
+        batch_size_help: the help of `--batch-size`.
 
     Returns:
         The sub-command's parser, to add the model's own options to.
@@ -53,7 +56,7 @@ def add_model(
         "--batch-size",
         type=_common.positive_int,
         default=batch_size,
-        help="examples per training step",
+        help=batch_size_help,
     )
     parser.add_argument("--figure", help="save the training curves as .png")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
