@@ -322,12 +322,14 @@ BAD_INPUTS = {
         ("images of 27 pixels", lambda: ma.readability(np.zeros((1, 3, 27, 27)), ["12 "], reader=small_reader()), ValueError, "images"),
         ("NaN images", lambda: ma.readability(np.full((1, 3, 28, 28), np.nan), ["12 "], reader=small_reader()), ValueError, "images"),
         ("reader not a model", lambda: ma.readability(np.zeros((1, 3, 28, 28)), ["12 "], reader="reader"), ValueError, "reader"),
+        ("verbose of 3", lambda: ma.readability(np.zeros((1, 3, 28, 28)), ["12 "], reader=small_reader(), verbose=3), ValueError, "verbose"),
     ],
     "read_images": [
         ("reader not a model", lambda: ma.read_images("reader", np.zeros((1, 3, 28, 28))), ValueError, "reader"),
         ("single images", lambda: ma.read_images(small_reader(), np.zeros((3, 28, 28))), ValueError, "images"),
         ("NaN images", lambda: ma.read_images(small_reader(), np.full((1, 3, 28, 28), np.nan)), ValueError, "images"),
         ("another vocabulary", lambda: ma.read_images(small_reader(), np.zeros((1, 3, 28, 28)), "0123456789"), ValueError, "vocabulary"),
+        ("verbose of True", lambda: ma.read_images(small_reader(), np.zeros((1, 3, 28, 28)), verbose=True), ValueError, "verbose"),
     ],
     "reader_features": [
         ("reader not a model", lambda: ma.reader_features(None, np.zeros((2, 28, 28))), ValueError, "reader"),

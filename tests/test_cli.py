@@ -781,7 +781,9 @@ def test_reader_and_text2image_end_to_end(tmp_path, small_digits, capsys):
     )
     output = capsys.readouterr().out
     assert "on the 100 held-out 2023 queries" in output
+    assert "drawing the answers to the 100 held-out 2023 queries" in output
     for mode in ("deterministic", "stochastic", "real test-pool digits (reference)"):
+        assert f"reading the {mode} answers" in output
         assert 0 <= percentage(f"readability, {mode}", output) <= 100
     samples = tmp_path / "answers.png"
     main(

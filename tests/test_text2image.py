@@ -139,6 +139,10 @@ def test_stochastic_mode_differs_and_reproduces_with_a_seed(trained, data):
     # A calmer temperature stays closer to the typical handwriting.
     calm = model.generate(x[:4], stochastic=True, seed=3, temperature=0.01)
     assert np.abs(calm - deterministic).max() < np.abs(seeded - deterministic).max()
+    # A progress display changes nothing drawn.
+    np.testing.assert_array_equal(
+        model.generate(x[:4], stochastic=True, seed=3, verbose=2), seeded
+    )
     # `call` draws from the model's own generator.
     np.testing.assert_raises(
         AssertionError,
@@ -260,6 +264,8 @@ def test_bad_queries_and_arguments(data):
         model.generate(["12+3"])
     with pytest.raises(ValueError, match="Received: temperature=0"):
         model.generate(data[1][:1], stochastic=True, temperature=0)
+    with pytest.raises(ValueError, match="Received: verbose=3"):
+        model.generate(data[1][:1], verbose=3)
     with pytest.raises(ValueError, match=r"Received: metrics=\['accuracy'\]"):
         model.compile(metrics=["accuracy"])
     with pytest.raises(ValueError, match="Received: text_epochs=0"):

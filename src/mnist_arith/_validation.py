@@ -140,6 +140,11 @@ def check_one_of(value, name: str, options: Sequence):
     return value
 
 
+def check_verbose(value):
+    """Checks a Keras progress setting: `"auto"`, 0, 1 or 2."""
+    return check_one_of(value, "verbose", ("auto", 0, 1, 2))
+
+
 def check_bool(value, name: str) -> bool:
     """Checks a Python or NumPy boolean."""
     if not isinstance(value, bool | np.bool_):

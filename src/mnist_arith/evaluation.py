@@ -426,6 +426,7 @@ def readability(
     *,
     reader: keras.Model | None = None,
     vocabulary: str | None = None,
+    verbose: int | str = 0,
 ) -> float:
     """The share of generated answers an independent reader reads exactly right.
 
@@ -435,14 +436,16 @@ def readability(
         reader: the judge; default the pretrained `reference_reader()`.
         vocabulary: the characters of the reader's classes; default the
             `DigitReader`'s own (needed only for another kind of classifier).
+        verbose: the progress display of the reader's `predict`: 0 (none,
+            the default), 1, 2 or `"auto"`.
 
     Returns:
         The share of image sequences read exactly as their answer.
 
     Raises:
         ValueError: for a reader that is not a keras model, images that are
-            not `[n, length, 28, 28(, 1)]` finite numbers, or a number of
-            answers other than `n`.
+            not `[n, length, 28, 28(, 1)]` finite numbers, a number of
+            answers other than `n`, or another `verbose`.
 
     Examples:
         >>> from mnist_arith import load_digits, render_query_images
@@ -470,5 +473,5 @@ def readability(
                 f"one per image of its sequence. Received: answers[{row}]="
                 f"{str(answers[row])!r}"
             )
-    read = np.array(read_images(reader, images, vocabulary))
+    read = np.array(read_images(reader, images, vocabulary, verbose=verbose))
     return float(np.mean(read == answers))

@@ -188,24 +188,32 @@ def _evaluate_text2image(model, reader, digits, arguments):
 
     preset = arguments.preset or course_edition(model)
     _, test = _common.split(preset, arguments)
-    deterministic = model.generate(test, stochastic=False)
-    stochastic = model.generate(test, stochastic=True, seed=arguments.seed)
+    # Each pass over the held-out queries takes seconds to minutes on a CPU:
+    # Keras's progress bar shows it (on a terminal; one line per pass in a log).
+    print(f"drawing the answers to the {len(test):,} held-out {preset} queries")
+    deterministic = model.generate(test, stochastic=False, verbose="auto")
+    stochastic = model.generate(
+        test, stochastic=True, seed=arguments.seed, verbose="auto"
+    )
     real = mnist_arith.render_query_images(
         test.answers, digits, pool="test", seed=arguments.seed, channel_axis=True
     )
-    print(
-        f"text2image on the {len(test):,} held-out {preset} queries, "
-        f"judged by {_judge(reader)}:"
-    )
     vocabulary = _common.reader_vocabulary(reader)
+    readabilities = {}
     for name, images in (
         ("deterministic", deterministic),
         ("stochastic", stochastic),
         ("real test-pool digits (reference)", real),
     ):
-        value = mnist_arith.readability(
-            images, test.answers, reader=reader, vocabulary=vocabulary
+        print(f"reading the {name} answers")
+        readabilities[name] = mnist_arith.readability(
+            images, test.answers, reader=reader, vocabulary=vocabulary, verbose="auto"
         )
+    print(
+        f"text2image on the {len(test):,} held-out {preset} queries, "
+        f"judged by {_judge(reader)}:"
+    )
+    for name, value in readabilities.items():
         print(f"  readability, {name}: {value:.2%}")
 
 

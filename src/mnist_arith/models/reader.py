@@ -8,6 +8,7 @@ from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
+from mnist_arith._validation import check_verbose
 from mnist_arith.data.characters import character_dataset
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
@@ -251,7 +252,11 @@ def train_digit_reader(
 
 
 def read_images(
-    reader: keras.Model, images: np.ndarray, vocabulary: str | None = None
+    reader: keras.Model,
+    images: np.ndarray,
+    vocabulary: str | None = None,
+    *,
+    verbose: int | str = 0,
 ) -> list[str]:
     """Reads sequences of character images back into strings.
 
@@ -260,6 +265,8 @@ def read_images(
         images: `[n, length, 28, 28]` or `[n, length, 28, 28, 1]` floats in [0, 1].
         vocabulary: the characters of the reader's classes; default the
             `DigitReader`'s own. Needed only for another kind of classifier.
+        verbose: the progress display of the reader's `predict`: 0 (none,
+            the default), 1, 2 or `"auto"`.
 
     Returns:
         `n` strings of `length` characters.
@@ -267,9 +274,10 @@ def read_images(
     Raises:
         ValueError: if `reader` is not a keras model, `images` has the wrong
             shape or values that are not finite, or `vocabulary` is missing
-            or disagrees with the reader's.
+            or disagrees with the reader's, or for another `verbose`.
     """
     check_reader(reader)
+    check_verbose(verbose)
     vocabulary = reader_vocabulary(reader, vocabulary)
     images = check_finite_array(images, "images", dtype=np.float32)
     if images.ndim == 4:
@@ -281,7 +289,7 @@ def read_images(
         )
     count, length = images.shape[:2]
     probabilities = reader.predict(
-        images.reshape(-1, 28, 28, 1), verbose=0, batch_size=1024
+        images.reshape(-1, 28, 28, 1), verbose=verbose, batch_size=1024
     )
     codes = np.array([ord(character) for character in vocabulary], np.uint32)
     return strings_from_codes(

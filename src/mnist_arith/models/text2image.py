@@ -51,6 +51,7 @@ from mnist_arith._validation import check_not_given
 from mnist_arith._validation import check_positive_int
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
+from mnist_arith._validation import check_verbose
 from mnist_arith.data.queries import Queries
 from mnist_arith.data.vocabulary import COURSE_VOCABULARY
 from mnist_arith.data.vocabulary import CharacterTable
@@ -204,6 +205,7 @@ class Text2Image(keras.Model):
         stochastic: bool | None = None,
         seed: int | None = None,
         temperature: float | None = None,
+        verbose: int | str = 0,
     ) -> np.ndarray:
         """Draws the answer images of queries, as a NumPy array.
 
@@ -218,13 +220,17 @@ class Text2Image(keras.Model):
                 call. Unused when not stochastic.
             temperature: the standard deviation of random latents; default
                 the model's `temperature`.
+            verbose: the progress display of the two `predict` passes (the
+                answer text, then the character images): 0 (none, the
+                default), 1, 2 or `"auto"`.
 
         Returns:
             A `[n, answer_length, *image_shape]` float32 array in [0, 1].
 
         Raises:
             ValueError: for queries of the wrong shape or characters, a
-                non-positive temperature or a negative seed.
+                non-positive temperature, a negative seed or another
+                `verbose`.
         """
         queries = self._one_hot_queries(queries)
         stochastic = self.stochastic if stochastic is None else stochastic
@@ -232,12 +238,13 @@ class Text2Image(keras.Model):
         temperature = self.temperature if temperature is None else temperature
         temperature = _check_temperature(temperature)
         seed = check_seed(seed, allow_none=True)
+        check_verbose(verbose)
         generator = self.seed_generator
         if stochastic and seed is not None:
             generator = keras.random.SeedGenerator(seed)
         # `predict` compiles both networks once (eager calls are slow on JAX).
         probabilities = self.text_model.predict(
-            queries, batch_size=_GENERATE_BATCH, verbose=0
+            queries, batch_size=_GENERATE_BATCH, verbose=verbose
         )
         labels = np.argmax(probabilities, axis=-1).reshape(-1).astype("int32")
         shape = (len(labels), self.latent_dim)
@@ -251,7 +258,7 @@ class Text2Image(keras.Model):
         images = self.character_decoder.predict(
             [latents, labels],
             batch_size=_GENERATE_BATCH * self.answer_length,
-            verbose=0,
+            verbose=verbose,
         )
         return images.reshape(
             (len(queries), self.answer_length, *self.image_shape)
