@@ -12,8 +12,7 @@ Run it with any backend:
 
 The pictures in docs/images/ (`latent-*.png`) were made with:
 
-    KERAS_BACKEND=jax python examples/latent_space.py --epochs 8 --filters 16 \
-        --figures docs/images
+    KERAS_BACKEND=tensorflow python examples/latent_space.py --figures docs/images
 
 Everything runs offline on the 6,000 MNIST digits embedded in the package
 (`--digits auto` uses full MNIST when Keras has it or can download it).
