@@ -24,6 +24,11 @@ same process. The models:
 - `text2image`: `text2image(7, 4, padding="left").fit(queries, answers)`,
   which trains its text part (a default `text2text`) through the `Text2Image`
   wrapper.
+- `vae-keras-gradient`, `gan-keras-gradient` (only when named in
+  `--models`): `vae` and `gan` with their transposed convolutions'
+  gradients taken by Keras's own op, the reference for the faster gradient
+  `TransposedConvolution` gives JAX on a CPU (elsewhere the two are the same
+  program).
 
 Models train as their factories compile them (`jit_compile="auto"`,
 `steps_per_execution=1`) unless `--jit-compile` or `--steps-per-execution` say
@@ -37,19 +42,24 @@ Run from the repository root, one backend per process:
     KERAS_BACKEND=torch python benchmarks/throughput.py
     KERAS_BACKEND=tensorflow python benchmarks/throughput.py
     KERAS_BACKEND=jax python benchmarks/throughput.py --steps-per-execution 8
+    KERAS_BACKEND=jax python benchmarks/throughput.py \
+        --models vae,vae-keras-gradient,gan,gan-keras-gradient
 
 `--quick` runs a few small steps per model (a smoke run, not a result).
 """
 
 import argparse
+import contextlib
 import os
 import time
+from unittest import mock
 
 import keras
 import numpy as np
 from machine import print_run_header
 
 import mnist_arith
+from mnist_arith.models.convolution import TransposedConvolution
 
 MODELS = (
     "notebook",
@@ -60,10 +70,14 @@ MODELS = (
     "gan",
     "gan-small",
 )
+KERAS_GRADIENT = ("vae-keras-gradient", "gan-keras-gradient")
+"""Measured when named: the image models with Keras's transposed-convolution gradient."""
 REFERENCE = "notebook"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-parser.add_argument("--models", default=",".join(MODELS), help=f"from {MODELS}")
+parser.add_argument(
+    "--models", default=",".join(MODELS), help=f"from {MODELS + KERAS_GRADIENT}"
+)
 parser.add_argument("--batch-size", type=int, default=256)
 parser.add_argument("--warmup-steps", type=int, default=3)
 parser.add_argument(
@@ -88,7 +102,11 @@ if args.quick:
     args.batch_size, args.warmup_steps, args.seconds = 32, 2, 0.5
     args.min_steps, args.max_steps, args.pool_batches = 2, 4, 2
 jit_compile = {"auto": "auto", "true": True, "false": False}[args.jit_compile]
-names = [name for name in MODELS if name in [*args.models.split(","), REFERENCE]]
+names = [
+    name
+    for name in MODELS + KERAS_GRADIENT
+    if name in [*args.models.split(","), REFERENCE]
+]
 
 
 def round_up(steps):
@@ -166,13 +184,27 @@ def build(name):
         )
         model = mnist_arith.image2text(7, 4, padding="left", character_reader=None)
         return model, images, y_text
-    if name == "vae":
+    if name.startswith("vae"):
         return mnist_arith.vae(seed=args.seed), digit_images(), None
     preset = "digits-small" if name == "gan-small" else "digits"
     return mnist_arith.gan(preset=preset, seed=args.seed), 2 * digit_images() - 1, None
 
 
+def keras_gradient(name):
+    """Within it, `TransposedConvolution` runs Keras's op, for the named variants."""
+    if name not in KERAS_GRADIENT:
+        return contextlib.nullcontext()
+    return mock.patch.object(
+        TransposedConvolution, "_has_fast_gradient", lambda layer: False
+    )
+
+
 def measure(name):
+    with keras_gradient(name):
+        return measure_model(name)
+
+
+def measure_model(name):
     keras.utils.set_random_seed(args.seed)
     model, x, y = build(name)
     if args.steps_per_execution != 1 or jit_compile != "auto":
@@ -213,7 +245,7 @@ print(
 )
 print()
 print(
-    f"{'model':<12}{'parameters':>12}{'warm-up s':>11}{'steps':>7}{'ms/step':>10}"
+    f"{'model':<20}{'parameters':>12}{'warm-up s':>11}{'steps':>7}{'ms/step':>10}"
     f"{'samples/s':>11}{'vs notebook':>13}"
 )
 results = {}
@@ -222,7 +254,7 @@ for name in names:
     result = results[name]
     ratio = result["samples_per_second"] / results[REFERENCE]["samples_per_second"]
     print(
-        f"{name:<12}{result['parameters']:>12,}{result['warmup_seconds']:>11.1f}"
+        f"{name:<20}{result['parameters']:>12,}{result['warmup_seconds']:>11.1f}"
         f"{result['timed_steps']:>7}{result['step_ms']:>10.1f}{result['samples_per_second']:>11,.0f}"
         f"{ratio:>12.2f}x",
         flush=True,

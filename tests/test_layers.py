@@ -6,6 +6,7 @@ import pytest
 from model_checks import run_layer_test
 
 import mnist_arith
+from mnist_arith.models.convolution import TransposedConvolution
 from mnist_arith.models.generative import OneHot
 from mnist_arith.models.layers import AnswerSlots
 from mnist_arith.models.layers import EmptyAnswer
@@ -63,6 +64,13 @@ FEATURES = np.random.default_rng(0).normal(size=(4, 5, 8)).astype("float32")
             {"deterministic": False},
         ),
         (
+            TransposedConvolution,
+            {"filters": 3, "kernel_size": 4, "strides": 2, "padding": "same"},
+            FEATURES[..., None, :],
+            (4, 10, 2, 3),
+            {},
+        ),
+        (
             mnist_arith.DifferentiableAugmentation,
             {},
             np.random.default_rng(1).random((4, 28, 28, 1)).astype("float32"),
@@ -83,6 +91,7 @@ def test_every_public_layer_is_checked():
     checked = {"QueryOrder", "DigitPlaces", "LeftAlign", "PositionEmbedding"}
     checked |= {"AnswerSlots", "OneHot", "Sampling", "DifferentiableAugmentation"}
     checked |= {"LeastSignificantFirst", "EmptyAnswer", "WriteCharacter"}
+    checked |= {"TransposedConvolution"}
 
     public_layers = {
         name

@@ -46,8 +46,8 @@ def backend_error():
 
 
 SLOW_CONVOLUTIONS_HINT = (
-    "JAX trains convolutional models 5-8x slower than torch or TensorFlow on "
-    "a CPU; KERAS_BACKEND=torch is the fastest here."
+    "on a CPU, TensorFlow trains the image models up to 2x faster than JAX: "
+    "KERAS_BACKEND=tensorflow."
 )
 """What the command line says before it trains a convolutional model on JAX's CPU."""
 
@@ -55,8 +55,10 @@ SLOW_CONVOLUTIONS_HINT = (
 def convolution_hint(backend: str, device: str | None) -> str | None:
     """The hint for training a convolutional model, or None where none is due.
 
-    XLA's CPU convolutions make JAX several times slower than torch and
-    TensorFlow for the image models; on a GPU it is as fast as they are.
+    On a CPU, XLA's convolutions make JAX up to 2x slower than TensorFlow for
+    most image models, even with `TransposedConvolution`'s faster gradient
+    (BENCHMARKS.md, "Training throughput"); on a GPU it is as fast as they
+    are.
 
     Args:
         backend: the Keras backend, such as `keras.backend.backend()`.

@@ -1,21 +1,30 @@
-"""The GAN's train and test steps, one small version per backend.
+"""The code that needs a backend's own API; the only module that imports one.
 
-This is the only module of mnist_arith that imports a backend, always inside
-a function. Every loss is shared `keras.ops` code of `GAN`
-(`_discriminator_loss`, `_generator_loss`); what differs is how gradients
-are taken and applied:
+Everything else in mnist_arith is `keras` and `keras.ops`. Two things here
+cannot be:
 
-- TensorFlow: one `tf.GradientTape` per network.
-- PyTorch: `zero_grad`, `backward` and the optimizer under `no_grad`, per
-  network.
-- JAX: `jax.value_and_grad` of a function that runs the loss inside a
-  `keras.StatelessScope`, then the sub-optimizer's `stateless_apply`; the
-  step returns the new state (variables, optimizer, metrics) as the JAX
-  trainer expects.
+1. The GAN's train and test steps, one small version per backend. Every loss
+   is shared `keras.ops` code of `GAN` (`_discriminator_loss`,
+   `_generator_loss`); what differs is how gradients are taken and applied:
 
-Each network's update uses its own optimizer (the model's `optimizer` is a
-`MultiOptimizer` holding both, so that every trainer carries their state),
-and the discriminator is updated before the generator sees it.
+   - TensorFlow: one `tf.GradientTape` per network.
+   - PyTorch: `zero_grad`, `backward` and the optimizer under `no_grad`, per
+     network.
+   - JAX: `jax.value_and_grad` of a function that runs the loss inside a
+     `keras.StatelessScope`, then the sub-optimizer's `stateless_apply`; the
+     step returns the new state (variables, optimizer, metrics) as the JAX
+     trainer expects.
+
+   Each network's update uses its own optimizer (the model's `optimizer` is a
+   `MultiOptimizer` holding both, so that every trainer carries their state),
+   and the discriminator is updated before the generator sees it.
+
+2. A gradient given by hand on JAX (`jax_custom_gradient`, `jax_on_cpu`), for
+   `TransposedConvolution`, whose weight gradient XLA's CPU backend would
+   otherwise run tens of times slower than the forward pass.
+
+Backends are imported inside functions only, so that importing this module
+needs none of them.
 """
 
 from collections.abc import Callable
@@ -23,12 +32,12 @@ from collections.abc import Callable
 import keras
 
 
-def train_step(model, *args):
+def gan_train_step(model, *args):
     """Runs `GAN.train_step` for the current backend."""
     return _step(model, "train", args)
 
 
-def test_step(model, *args):
+def gan_test_step(model, *args):
     """Runs `GAN.test_step` for the current backend."""
     return _step(model, "test", args)
 
@@ -216,3 +225,40 @@ def _jax_state(groups, values):
     return tuple(
         [values[id(variable)] for variable in variables] for variables in groups
     )
+
+
+def jax_on_cpu() -> bool:
+    """Whether Keras runs on JAX and JAX computes on a CPU."""
+    if keras.backend.backend() != "jax":
+        return False
+    import jax
+
+    return jax.default_backend() == "cpu"
+
+
+def jax_custom_gradient(forward: Callable, backward: Callable) -> Callable:
+    """`forward(*arguments)` whose JAX gradient `backward` gives.
+
+    Args:
+        forward: a function of arrays returning one array.
+        backward: `(output_gradient, *arguments) -> gradients`, one per
+            argument, in order.
+
+    Returns:
+        A function computing `forward`, with that gradient under `jax.grad`
+        (`jax.custom_vjp`; forward-mode differentiation is not defined).
+    """
+    import jax
+
+    @jax.custom_vjp
+    def function(*arguments):
+        return forward(*arguments)
+
+    def forward_pass(*arguments):
+        return forward(*arguments), arguments
+
+    def backward_pass(arguments, output_gradient):
+        return tuple(backward(output_gradient, *arguments))
+
+    function.defvjp(forward_pass, backward_pass)
+    return function

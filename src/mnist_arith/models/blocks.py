@@ -22,6 +22,7 @@ from mnist_arith._validation import check_image_shape
 from mnist_arith._validation import check_not_given
 from mnist_arith._validation import check_one_of
 from mnist_arith._validation import check_positive_int
+from mnist_arith.models.convolution import TransposedConvolution
 
 # Defined in `generative` now; still importable from here, as text2image does.
 from mnist_arith.models.generative import OneHot  # noqa: F401
@@ -330,7 +331,7 @@ def upsample(
     )
     x = layers.Reshape((start_height, start_width, start_filters), name="reshape")(x)
     for index in range(num_hidden):
-        x = layers.Conv2DTranspose(
+        x = TransposedConvolution(
             filters * filter_growth ** (num_hidden - 1 - index),
             kernel_size,
             strides=2,
@@ -342,7 +343,7 @@ def upsample(
     extra_height = start_height * 2**num_layers - height
     extra_width = start_width * 2**num_layers - width
     if output_layer == "transposed":
-        x = layers.Conv2DTranspose(
+        x = TransposedConvolution(
             channels,
             kernel_size,
             strides=2,

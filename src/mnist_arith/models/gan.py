@@ -3,7 +3,7 @@
 Training alternates one discriminator update and one generator update per
 batch, each with its own optimizer and fresh noise. The losses are shared
 `keras.ops` code below; the few lines that take gradients differ per backend
-and live in `mnist_arith.models._gan_steps`.
+and live in `mnist_arith.models._backend`.
 
 A little over 400 lines: the GAN's compile, losses and the optimizer that
 saves its two halves once belong together.
@@ -13,9 +13,10 @@ import keras
 from keras import ops
 
 from mnist_arith._validation import check_bool
+from mnist_arith._validation import check_fraction
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
-from mnist_arith.models import _gan_steps
+from mnist_arith.models import _backend
 from mnist_arith.models.augmentation import DifferentiableAugmentation
 from mnist_arith.models.blocks import dense_block
 from mnist_arith.models.blocks import downsample
@@ -212,11 +213,11 @@ class GAN(GenerativeModel):
         The backend's trainer decides the signature: `(data)` on TensorFlow
         and PyTorch, `(state, data)` on JAX.
         """
-        return _gan_steps.train_step(self, *args)
+        return _backend.gan_train_step(self, *args)
 
     def test_step(self, *args):
         """Both losses on a batch, without updates."""
-        return _gan_steps.test_step(self, *args)
+        return _backend.gan_test_step(self, *args)
 
     def _sampling_seed(self):
         return self.seed_generator
@@ -243,7 +244,7 @@ class GAN(GenerativeModel):
         )
         return config
 
-    # Shared by the per-backend steps of `_gan_steps`: keras.ops only.
+    # Shared by the per-backend steps of `_backend`: keras.ops only.
 
     def _unpack(self, data):
         """Real images and labels (`None` if unconditional) of a batch."""
@@ -321,6 +322,7 @@ def gan(
     learning_rate: float | None = None,
     batch_norm: bool | None = None,
     augment: bool = False,
+    ema_momentum: float | None = None,
     preset: str = "digits",
     seed: int | None = None,
 ) -> GAN:
@@ -365,6 +367,10 @@ def gan(
             layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
+        ema_momentum: if given, the generator's optimizer keeps an
+            exponential moving average of its weights with this momentum
+            (`use_ema` of Keras's optimizers), and the end of every `fit`
+            sets the generator to that average.
         preset: `"digits"`, `"digits-small"` or `"faces"`.
         seed: the seed of the noise.
 
@@ -382,6 +388,8 @@ def gan(
     """
     check_label_counts(num_classes, num_codes)
     augment = check_bool(augment, "augment")
+    if ema_momentum is not None:
+        ema_momentum = check_fraction(ema_momentum, "ema_momentum")
     seed = check_seed(seed, allow_none=True)
     if batch_norm is not None:
         batch_norm = check_bool(batch_norm, "batch_norm")
@@ -444,7 +452,12 @@ def gan(
         generator_rate = discriminator_rate
     model.compile(
         discriminator_optimizer=keras.optimizers.Adam(discriminator_rate, beta_1=0.5),
-        generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
+        generator_optimizer=keras.optimizers.Adam(
+            generator_rate,
+            beta_1=0.5,
+            use_ema=ema_momentum is not None,
+            ema_momentum=ema_momentum or 0.99,
+        ),
     )
     return model
 
