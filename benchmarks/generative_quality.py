@@ -57,8 +57,6 @@ MODELS = {
     "gan": ("gan", {}),
     "info-gan": ("gan", {"num_codes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),
-    "gan-ema-0.99": ("gan", {"ema_momentum": 0.99}),
-    "gan-ema-0.995": ("gan", {"ema_momentum": 0.995}),
     "gan-small": ("gan", SMALL),
     "gan-small-augmented": ("gan", {**SMALL, "augment": True}),
     "gan-small-batch-norm": ("gan", {**SMALL, "batch_norm": True}),

@@ -13,7 +13,6 @@ import keras
 from keras import ops
 
 from mnist_arith._validation import check_bool
-from mnist_arith._validation import check_fraction
 from mnist_arith._validation import check_positive_number
 from mnist_arith._validation import check_seed
 from mnist_arith.models import _backend
@@ -322,7 +321,6 @@ def gan(
     learning_rate: float | None = None,
     batch_norm: bool | None = None,
     augment: bool = False,
-    ema_momentum: float | None = None,
     preset: str = "digits",
     seed: int | None = None,
 ) -> GAN:
@@ -367,10 +365,6 @@ def gan(
             layers, as DCGAN does (the discriminator's first layer excepted).
         augment: whether the discriminator judges augmented images in
             training.
-        ema_momentum: if given, the generator's optimizer keeps an
-            exponential moving average of its weights with this momentum
-            (`use_ema` of Keras's optimizers), and the end of every `fit`
-            sets the generator to that average.
         preset: `"digits"`, `"digits-small"` or `"faces"`.
         seed: the seed of the noise.
 
@@ -388,8 +382,6 @@ def gan(
     """
     check_label_counts(num_classes, num_codes)
     augment = check_bool(augment, "augment")
-    if ema_momentum is not None:
-        ema_momentum = check_fraction(ema_momentum, "ema_momentum")
     seed = check_seed(seed, allow_none=True)
     if batch_norm is not None:
         batch_norm = check_bool(batch_norm, "batch_norm")
@@ -452,12 +444,7 @@ def gan(
         generator_rate = discriminator_rate
     model.compile(
         discriminator_optimizer=keras.optimizers.Adam(discriminator_rate, beta_1=0.5),
-        generator_optimizer=keras.optimizers.Adam(
-            generator_rate,
-            beta_1=0.5,
-            use_ema=ema_momentum is not None,
-            ema_momentum=ema_momentum or 0.99,
-        ),
+        generator_optimizer=keras.optimizers.Adam(generator_rate, beta_1=0.5),
     )
     return model
 
