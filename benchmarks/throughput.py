@@ -71,7 +71,7 @@ MODELS = (
     "gan-small",
 )
 KERAS_GRADIENT = ("vae-keras-gradient", "gan-keras-gradient")
-"""Measured when named: the image models with Keras's transposed-convolution gradient."""
+"""Measured when named: image models with Keras's transposed-convolution gradient."""
 REFERENCE = "notebook"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

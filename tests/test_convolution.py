@@ -1,4 +1,4 @@
-"""`TransposedConvolution` computes what `Conv2DTranspose` does, with the same gradients."""
+"""`TransposedConvolution` computes what `Conv2DTranspose` does, gradients too."""
 
 import keras
 import numpy as np
@@ -12,7 +12,14 @@ from mnist_arith.models.convolution import transposed_convolution_gradients
 
 # (kernel size, input channels, filters, input side): the package's own
 # shapes, odd and even kernels, and sides down to 1.
-SHAPES = [(4, 6, 5, 7), (3, 4, 3, 7), (3, 2, 2, 5), (4, 3, 1, 1), (1, 2, 3, 3), (2, 2, 3, 4)]
+SHAPES = [
+    (4, 6, 5, 7),
+    (3, 4, 3, 7),
+    (3, 2, 2, 5),
+    (4, 3, 1, 1),
+    (1, 2, 3, 3),
+    (2, 2, 3, 4),
+]
 
 
 def numpy(tensor):
@@ -45,9 +52,11 @@ def test_gradients_are_the_adjoints_of_the_convolution(
     assert input_gradient.shape == inputs.shape
     assert kernel_gradient.shape == kernel.shape
     expected = np.sum(output_gradient.astype("float64") * outputs)
-    scale = np.sum(np.abs(output_gradient * outputs))
-    assert abs(np.sum(input_gradient.astype("float64") * inputs) - expected) < 1e-5 * scale
-    assert abs(np.sum(kernel_gradient.astype("float64") * kernel) - expected) < 1e-5 * scale
+    tolerance = 1e-5 * np.sum(np.abs(output_gradient * outputs))
+    through_inputs = np.sum(input_gradient.astype("float64") * inputs)
+    through_kernel = np.sum(kernel_gradient.astype("float64") * kernel)
+    assert abs(through_inputs - expected) < tolerance
+    assert abs(through_kernel - expected) < tolerance
 
 
 @pytest.mark.parametrize(

@@ -76,9 +76,10 @@ def transposed_convolution_gradients(output_gradient, inputs, kernel):
         output_gradient,
         ((0, 0), _same_padding(kernel_height), _same_padding(kernel_width), (0, 0)),
     )
+    rows, columns = 2 * height - 1, 2 * width - 1
     windows = ops.stack(
         [
-            padded[:, row : row + 2 * height - 1 : 2, column : column + 2 * width - 1 : 2]
+            padded[:, row : row + rows : 2, column : column + columns : 2]
             for row in range(kernel_height)
             for column in range(kernel_width)
         ],
@@ -125,6 +126,7 @@ class TransposedConvolution(keras.layers.Conv2DTranspose):
     """
 
     def call(self, inputs):
+        """The transposed convolution, with the fast gradient where it applies."""
         if not self._has_fast_gradient():
             return super().call(inputs)
         kernel = ops.convert_to_tensor(self.kernel)
