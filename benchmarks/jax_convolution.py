@@ -1,7 +1,9 @@
 """How fast JAX runs our stride-2 convolutions on the CPU, and ways to speed them up.
 
-JAX trains the package's convolutional models (VAE, GAN, image2text) several
-times slower on the CPU than torch or TensorFlow. This script times, on the
+With Keras's own transposed convolution, JAX trains the package's
+convolutional models (VAE, GAN, image2text) several times slower on the CPU
+than torch or TensorFlow (the package now builds `TransposedConvolution`
+instead, whose gradient is this script's "custom-vjp"). This script times, on the
 models' own shapes (batch 64, NHWC, float32), each stride-2 convolution and
 transposed convolution of
 
