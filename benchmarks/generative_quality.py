@@ -33,7 +33,7 @@ Run from the repository root:
 
     KERAS_BACKEND=tensorflow python benchmarks/generative_quality.py --epochs 30
 
-(On a CPU, TensorFlow trains these models fastest, up to 2x faster than JAX
+(On a CPU, TensorFlow trains these models fastest, up to 2.4x faster than JAX
 or PyTorch: BENCHMARKS.md, "Training throughput".)
 
 `--quick` trains one epoch on a few hundred digits (a smoke run, not a result).

@@ -672,7 +672,7 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
         )
         grids.append(output.read_bytes())
     assert grids[0] == grids[1] != grids[2]
-    assert "trained gan for 1 epochs" in capsys.readouterr().out
+    assert "trained gan for 1 epoch in" in capsys.readouterr().out
     strip = tmp_path / "strip.png"
     main(["interpolate", str(model_path), "--paths", "1", "--steps", "2",
           "--output", str(strip)])  # fmt: skip

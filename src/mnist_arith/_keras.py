@@ -46,7 +46,7 @@ def backend_error():
 
 
 SLOW_CONVOLUTIONS_HINT = (
-    "on a CPU, TensorFlow trains the image models up to 2x faster than JAX: "
+    "on a CPU, TensorFlow trains the image models up to 2.4x faster than JAX: "
     "KERAS_BACKEND=tensorflow."
 )
 """What the command line says before it trains a convolutional model on JAX's CPU."""
@@ -55,7 +55,7 @@ SLOW_CONVOLUTIONS_HINT = (
 def convolution_hint(backend: str, device: str | None) -> str | None:
     """The hint for training a convolutional model, or None where none is due.
 
-    On a CPU, XLA's convolutions make JAX up to 2x slower than TensorFlow for
+    On a CPU, XLA's convolutions make JAX up to 2.4x slower than TensorFlow for
     most image models, even with `TransposedConvolution`'s faster gradient
     (BENCHMARKS.md, "Training throughput"); on a GPU it is as fast as they
     are.

@@ -80,9 +80,10 @@ def run(arguments: argparse.Namespace) -> None:
     if not getattr(arguments, "hint_before_fit", False):
         print_convolution_hint(arguments)
     model, history = arguments.train(arguments, verbose)
+    epochs = len(history.epoch)
     print(
-        f"trained {arguments.model} for {len(history.epoch)} epochs in "
-        f"{time.perf_counter() - start:.0f} s (backend {keras.backend.backend()})"
+        f"trained {arguments.model} for {epochs} epoch{'' if epochs == 1 else 's'} "
+        f"in {time.perf_counter() - start:.0f} s (backend {keras.backend.backend()})"
     )
     save_model(model, arguments.output)
     print(f"saved {arguments.output}")
