@@ -874,7 +874,7 @@ TRAIN_OPTIONS = {
         40,
         32,
     ),
-    "text2image": ({"--digits", "--decoder-epochs"} | SPLIT, 40, 32),
+    "text2image": ({"--digits", "--decoder-epochs"} | SPLIT, 60, 100),
     "reader": ({"--preset", "--digits", "--seed"}, 15, 128),
     "autoencoder": (GENERATIVE, 30, 64),
     "vae": (GENERATIVE | {"--conditional"}, 30, 64),

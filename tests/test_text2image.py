@@ -1,3 +1,5 @@
+import math
+
 import keras
 import numpy as np
 import pytest
@@ -208,11 +210,25 @@ def test_train_text2image_trains_both_parts(digits):
     queries = mnist_arith.make_queries("2023")[::300]
     text_model = small_text_model()
     model = train_text2image(
-        queries, small, text_model=text_model, text_epochs=2, decoder_epochs=1
+        queries,
+        small,
+        text_model=text_model,
+        text_epochs=2,
+        decoder_epochs=1,
+        batch_size=10,
     )
     assert isinstance(model, Text2Image) and model.text_model is text_model
     losses = model.history.history["loss"]
     assert len(losses) == 2 and losses[-1] < losses[0]
+    # The text trains with `train text2text`'s recipe: AdamW, weight decay
+    # 0.1, warmed up to 0.005 over a tenth of the 2 x 7 steps, then to 0.
+    optimizer = model.optimizer
+    assert isinstance(optimizer, keras.optimizers.AdamW)
+    assert optimizer.weight_decay == pytest.approx(0.1)
+    assert int(optimizer.iterations) == 2 * math.ceil(len(queries) / 10) == 14
+    schedule = optimizer._learning_rate
+    rates = [float(schedule(step)) for step in (0, 1, 14)]
+    assert rates == pytest.approx([0.005 / 25, 0.005, 0.0], abs=1e-9)
     assert model.latent_dim == 8 and model.vocabulary_size == 13
     images = model.generate(queries[:2])
     assert images.shape == (2, 3, 28, 28, 1)

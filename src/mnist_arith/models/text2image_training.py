@@ -1,5 +1,7 @@
 """Training a `Text2Image` end to end: the character VAE, then the text model."""
 
+import math
+
 import keras
 
 from mnist_arith._validation import check_positive_int
@@ -8,11 +10,16 @@ from mnist_arith.data.characters import character_dataset
 from mnist_arith.data.digits import Digits
 from mnist_arith.data.digits import load_digits
 from mnist_arith.data.queries import Queries
+from mnist_arith.models.schedules import warmup_cosine
 from mnist_arith.models.seq2seq import text2text
 from mnist_arith.models.text2image import Text2Image
 from mnist_arith.models.text2image import check_text_model_sizes
 from mnist_arith.models.text2image import text2image
 from mnist_arith.models.vae import vae
+
+RECIPE_PEAK_LEARNING_RATE = 5e-3
+RECIPE_WEIGHT_DECAY = 0.1
+"""The text model's training recipe (`mnist-arith train text2text`'s too)."""
 
 
 def train_text2image(
@@ -20,9 +27,9 @@ def train_text2image(
     digits: Digits | None = None,
     *,
     text_model: keras.Model | None = None,
-    text_epochs: int = 30,
+    text_epochs: int = 60,
     decoder_epochs: int = 15,
-    batch_size: int = 32,
+    batch_size: int = 100,
     seed: int = 0,
     verbose: int = 0,
 ) -> Text2Image:
@@ -33,15 +40,19 @@ def train_text2image(
     `character_dataset(digits)`: the training pool's digits, operator glyphs
     and blanks. The text model (default `text2text()` of the queries' sizes)
     is trained through the assembled model's `fit` on the queries one-hot
-    encoded with `queries.character_table`. Pass only training queries: the
-    model learns exactly what it is given.
+    encoded with `queries.character_table`, with the recipe of `mnist-arith
+    train text2text`: AdamW with weight decay 0.1, its learning rate warmed
+    up to 0.005 over the first tenth of the steps, then decayed to 0 along a
+    cosine at the last (60 epochs at batch 100 by default). Pass only
+    training queries: the model learns exactly what it is given.
 
     Args:
         queries: the training queries and their answers.
         digits: the digit pools; default `load_digits()`.
         text_model: the text model to train, of the queries' sizes; default
             a new `text2text()` for `queries.padding`.
-        text_epochs: epochs of the text model.
+        text_epochs: epochs of the text model (the learning-rate schedule
+            spans them).
         decoder_epochs: epochs of the character VAE.
         batch_size: queries per step of the text model.
         seed: the seed of the weights, shuffling, glyphs and latent samples.
@@ -122,6 +133,13 @@ def train_text2image(
         text_model=text_model,
         character_decoder=character_vae.decoder,
         seed=seed,
+    )
+    total_steps = math.ceil(len(queries) / batch_size) * text_epochs
+    model.compile(
+        optimizer=keras.optimizers.AdamW(
+            warmup_cosine(RECIPE_PEAK_LEARNING_RATE, total_steps),
+            weight_decay=RECIPE_WEIGHT_DECAY,
+        )
     )
     if verbose:
         print(f"2/2: the text model, {text_epochs} epochs")
