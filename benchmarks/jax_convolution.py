@@ -293,36 +293,32 @@ def make_formulations():
         """dW (k, k, C, O) of a stride-2 'same' conv: patches(x)^T @ g."""
         return jnp.einsum("nijklc,nijo->klco", slice_patches(x, k), g)
 
-    @jax.custom_vjp
-    def conv_custom(x, w):
-        return conv_lax(x, w)
+    def with_gradient(forward, backward):
+        """`forward(x, w)` whose gradient `backward(x, w, g)` gives (custom_vjp)."""
 
-    def conv_custom_fwd(x, w):
-        return conv_lax(x, w), (x, w)
+        @jax.custom_vjp
+        def function(x, w):
+            return forward(x, w)
 
-    def conv_custom_bwd(res, g):
-        x, w = res
+        function.defvjp(
+            lambda x, w: (forward(x, w), (x, w)),
+            lambda residuals, g: backward(*residuals, g),
+        )
+        return function
+
+    def conv_custom_bwd(x, w, g):
         # dx is the transposed conv of g; crop in case H or W is odd.
         dx = conv_t_matmul(g, w)[:, : x.shape[1], : x.shape[2]]
         return dx, conv_weight_grad(x, g, w.shape[0])
 
-    conv_custom.defvjp(conv_custom_fwd, conv_custom_bwd)
-
-    @jax.custom_vjp
-    def conv_t_custom(x, w):
-        return conv_t_lax(x, w)
-
-    def conv_t_custom_fwd(x, w):
-        return conv_t_lax(x, w), (x, w)
-
-    def conv_t_custom_bwd(res, g):
-        x, w = res
+    def conv_t_custom_bwd(x, w, g):
         # conv_t(x, w) is the adjoint of conv(., w), so its dx is conv(g, w)
         # (what autodiff does too) and its dW[t, f, c] = sum g-patch[t, f]
         # x[c]: conv's dW with the roles of input and output gradient swapped.
         return conv_lax(g, w), conv_weight_grad(g, x, w.shape[0])
 
-    conv_t_custom.defvjp(conv_t_custom_fwd, conv_t_custom_bwd)
+    conv_custom = with_gradient(conv_lax, conv_custom_bwd)
+    conv_t_custom = with_gradient(conv_t_lax, conv_t_custom_bwd)
 
     return {
         "conv": {
