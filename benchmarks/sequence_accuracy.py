@@ -10,6 +10,9 @@ instead of right-aligned, i.e. without `LeftAlign`; `lstm`: the attention LSTM;
 `gated`: the default with gated (GEGLU) feed-forward layers; `units-first`:
 the autoregressive decoder, `decoder="autoregressive"`, which writes the
 answer units digit first; `units-first-gated`: the same with gated layers).
+`--digit-pairs on|off` switches the transformers' `DigitPairs` (the lattice
+of the operands' digit pairs) on or off for every model of the run; by
+default each model has its own default, on for products.
 
 For `+` and `*` it also splits every model's held-out exact match by whether
 the same query with its operands swapped was in the training split
@@ -23,7 +26,7 @@ Run from the repository root:
 
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task 2023 --train-fraction 0.1 --epochs 300
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task three-digit --train-fraction 0.05 --epochs 30 --batch-size 256
-    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300
+    KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300 --batch-size 100 --learning-rate 0.005 --weight-decay 0.1 --schedule warmup-cosine --models ours
     KERAS_BACKEND=jax python benchmarks/sequence_accuracy.py --task multiplication --train-fraction 0.5 --epochs 300 --split-by-pair
 
 `--quick` trains a few epochs on a small sample (a smoke run, not a result).
@@ -79,6 +82,12 @@ parser.add_argument(
     action="store_true",
     help="keep each query and its operand-swapped twin on the same side of the split",
 )
+parser.add_argument(
+    "--digit-pairs",
+    choices=("auto", "on", "off"),
+    default="auto",
+    help="the transformers' DigitPairs (auto: the models' default, on for products)",
+)
 parser.add_argument("--plot", default=None, help="save exact match vs split as a PNG")
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
@@ -122,12 +131,15 @@ for fraction in fractions:
         optimizer = {"learning_rate": rate, "weight_decay": args.weight_decay}
         if MODELS[name].get("course_model"):
             optimizer = {"learning_rate": rate}
+        settings = {"padding": queries.padding, **MODELS[name]}
+        if args.digit_pairs != "auto" and not settings.get("course_model"):
+            settings["digit_pairs"] = args.digit_pairs == "on"
         model = mnist_arith.text2text(
             queries.query_width,
             queries.answer_width,
             table.characters,
             **optimizer,
-            **{"padding": queries.padding, **MODELS[name]},
+            **settings,
         )
         start = time.perf_counter()
         model.fit(

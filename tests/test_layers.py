@@ -31,6 +31,13 @@ FEATURES = np.random.default_rng(0).normal(size=(4, 5, 8)).astype("float32")
             [(4, 5), (4, 5)],
             {"trains": False},
         ),
+        (
+            mnist_arith.DigitPairs,
+            {"reversed_input": True},
+            QUERIES,
+            [(4, 9, 100), (4, 9)],
+            {"trains": False},
+        ),
         (mnist_arith.LeftAlign, {"space_id": 12}, ANSWERS, (4, 3, 13), {}),
         (PositionEmbedding, {}, FEATURES, (4, 5, 8), {}),
         (AnswerSlots, {"length": 3, "dim": 8}, FEATURES, (4, 3, 8), {}),
@@ -88,7 +95,8 @@ def test_custom_layers(
 
 
 def test_every_public_layer_is_checked():
-    checked = {"QueryOrder", "DigitPlaces", "LeftAlign", "PositionEmbedding"}
+    checked = {"QueryOrder", "DigitPlaces", "DigitPairs", "LeftAlign"}
+    checked |= {"PositionEmbedding"}
     checked |= {"AnswerSlots", "OneHot", "Sampling", "DifferentiableAugmentation"}
     checked |= {"LeastSignificantFirst", "EmptyAnswer", "WriteCharacter"}
     checked |= {"TransposedConvolution"}

@@ -9,6 +9,7 @@ from model_checks import assert_config_round_trip
 from model_checks import assert_saved_model_matches
 
 import mnist_arith
+from mnist_arith.models.layers import DigitPairs
 from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.layers import LeftAlign
 from mnist_arith.models.seq2seq import image2text
@@ -50,6 +51,7 @@ def losses_after_fit(model, x, y, epochs=4):
         {**SMALL, "encoder_layers": 2, "decoder_layers": 2, "digit_places": False},
         {**SMALL, "padding": "left"},
         {**SMALL, "feed_forward": "gated"},
+        {**SMALL, "digit_pairs": True, "decoder": "autoregressive"},
     ],
 )
 def test_text2text_fits_and_round_trips(text_data, tmp_path, kwargs):
@@ -143,6 +145,97 @@ def test_image2text_course_model(image_data):
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds[-4:] == ["LSTM", "RepeatVector", "LSTM", "TimeDistributed"]
     assert kinds[1:3] == ["QueryOrder", "TimeDistributed"]
+
+
+def test_digit_pairs_pair_the_operands_digits_by_place():
+    table = mnist_arith.CharacterTable(mnist_arith.MULTIPLICATION_VOCABULARY)
+    one_hot = table.encode(["47*36", "7*3  ", "5*123"])
+    pairs, columns = DigitPairs()(one_hot)
+    pairs = keras.ops.convert_to_numpy(pairs).reshape(3, 3, 3, 10, 10)
+    # [query, place of a, place of b]: the two digits that meet, or nothing
+    expected = {
+        0: {(0, 0): (7, 6), (0, 1): (7, 3), (1, 0): (4, 6), (1, 1): (4, 3)},
+        1: {(0, 0): (7, 3)},
+        2: {(0, 0): (5, 3), (0, 1): (5, 2), (0, 2): (5, 1)},
+    }
+    for query, meetings in expected.items():
+        for place_a in range(3):
+            for place_b in range(3):
+                pair = pairs[query, place_a, place_b]
+                if (place_a, place_b) in meetings:
+                    assert list(zip(*pair.nonzero(), strict=True)) == [
+                        meetings[place_a, place_b]
+                    ]
+                    assert pair.sum() == 1
+                else:
+                    assert not pair.any()
+    # the column of the answer each pair belongs to: units 1, tens 2, ...
+    assert keras.ops.convert_to_numpy(columns).tolist() == 3 * [
+        [1, 2, 3, 2, 3, 4, 3, 4, 5]
+    ]
+    reversed_pairs, _ = DigitPairs(reversed_input=True)(one_hot[:, ::-1])
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(reversed_pairs).reshape(pairs.shape), pairs
+    )
+
+
+def test_digit_pairs_read_probabilities_softly():
+    table = mnist_arith.CharacterTable(mnist_arith.MULTIPLICATION_VOCABULARY)
+    one_hot = table.encode(["2*3  "]).astype("float32")
+    soft = one_hot.copy()
+    soft[0, 0, [2, 7]] = [0.75, 0.25]  # a reader unsure between 2 and 7
+    pairs, _ = DigitPairs()(soft)
+    pair = keras.ops.convert_to_numpy(pairs)[0, 0].reshape(10, 10)
+    assert pair[2, 3] == pytest.approx(0.75) and pair[7, 3] == pytest.approx(0.25)
+    assert pair.sum() == pytest.approx(1.0)
+
+
+def test_products_get_digit_pairs_by_default():
+    products = text2text(5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL)
+    sums = text2text(5, 3, COURSE, **SMALL)
+    names = {layer.name for layer in products.layers}
+    assert {"digit_pairs", "pair_embedding", "column_embedding"} <= names
+    assert "digit_pairs" not in {layer.name for layer in sums.layers}
+    # 9 pairs of places follow the 5 characters into the encoder
+    assert products.get_layer("characters_and_pairs").output.shape == (None, 14, 16)
+    assert products.get_config()["digit_pairs"] is None
+    off = text2text(
+        5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL, digit_pairs=False
+    )
+    assert "digit_pairs" not in {layer.name for layer in off.layers}
+    recurrent = text2text(
+        5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, cell="gru", digit_places=False
+    )
+    assert "digit_pairs" not in {layer.name for layer in recurrent.layers}
+    reader = image2text(5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL)
+    assert reader.get_layer("digit_pairs") is not None
+    own_network = image2text(
+        5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL, character_reader=None
+    )
+    assert "digit_pairs" not in {layer.name for layer in own_network.layers}
+
+
+def test_models_saved_before_digit_pairs_load_without_them():
+    model = text2text(5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL)
+    config = model.get_config()
+    del config["digit_pairs"]
+    loaded = mnist_arith.Text2Text.from_config(config)
+    assert "digit_pairs" not in {layer.name for layer in loaded.layers}
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "message"),
+    [
+        (text2text, {"digit_pairs": "yes"}, "digit_pairs='yes'"),
+        (text2text, {"digit_pairs": True, "digit_places": False}, "digit_pairs=True"),
+        (text2text, {"digit_pairs": True, "cell": "lstm"}, "digit_pairs=True"),
+        (image2text, {"digit_pairs": True, "character_reader": None}, "digit_pairs"),
+        (text2text, {"digit_pairs": False, "course_model": True}, "digit_pairs"),
+    ],
+)
+def test_digit_pairs_that_cannot_apply_are_refused(factory, kwargs, message):
+    with pytest.raises(ValueError, match=f"Received: {message}"):
+        factory(**kwargs)
 
 
 def test_digit_places_line_up_digits():

@@ -50,6 +50,7 @@ if _BACKEND_ERROR is None:
     from mnist_arith.models.gan import GAN
     from mnist_arith.models.gan import gan
     from mnist_arith.models.generative import GenerativeModel
+    from mnist_arith.models.layers import DigitPairs
     from mnist_arith.models.layers import DigitPlaces
     from mnist_arith.models.layers import LeastSignificantFirst
     from mnist_arith.models.layers import LeftAlign
@@ -93,6 +94,7 @@ __all__ = [
     "CharacterAccuracy",
     "CharacterTable",
     "DifferentiableAugmentation",
+    "DigitPairs",
     "DigitPlaces",
     "DigitQuality",
     "DigitReader",

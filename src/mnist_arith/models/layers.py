@@ -131,6 +131,101 @@ class DigitPlaces(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="mnist_arith")
+class DigitPairs(keras.layers.Layer):
+    """Pairs every digit of the first operand with every digit of the second.
+
+    The lattice of long multiplication: the digit in place `i` of `a` meets
+    the digit in place `j` of `b`, and the pair belongs to the answer's
+    column `i + j` (units x units to the units, tens x units and units x
+    tens to the tens, ...). For every pair of places the layer gives the
+    outer product of the two digits' one-hot vectors (which two digits meet;
+    a learned embedding of it can learn what they make) and the pair's
+    column. It reads only the query, computes no arithmetic, and works on
+    probabilities as well as on one-hot characters (a reader's output).
+
+    Args:
+        reversed_input: whether the query arrives reversed (last character
+            first), as for `DigitPlaces`.
+        **kwargs: standard `keras.layers.Layer` arguments.
+
+    Examples:
+        >>> from mnist_arith import MULTIPLICATION_VOCABULARY, CharacterTable
+        >>> table = CharacterTable(MULTIPLICATION_VOCABULARY)
+        >>> pairs, columns = DigitPairs()(table.encode(["12*34"]))
+        >>> pairs.shape, keras.ops.convert_to_numpy(columns).tolist()
+        ((1, 9, 100), [[1, 2, 3, 2, 3, 4, 3, 4, 5]])
+        >>> pair = keras.ops.convert_to_numpy(pairs)[0, 0].reshape(10, 10)
+        >>> [(int(i), int(j)) for i, j in zip(*pair.nonzero())]  # units: 2 and 4
+        [(2, 4)]
+
+    Returns:
+        `(pairs, columns)`: `pairs` `[batch, places**2, 100]`, the outer
+        products of the digits in every (place of `a`, place of `b`), units
+        first (zero where an operand has no digit in that place), and
+        `columns` int32 `[batch, places**2]`, `i + j + 1` for places `i`,
+        `j` counted from 0 at the units; `places` is the query length less
+        two (the operator and the other operand's digit), at most 7.
+    """
+
+    def __init__(self, reversed_input: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.reversed_input = check_bool(reversed_input, "reversed_input")
+
+    def call(self, characters):
+        """The pairs and columns of `[batch, length, vocab]` characters."""
+        _check_one_hot(characters, "characters", SPACE_ID + 1)
+        length = characters.shape[1]
+        if self.reversed_input:  # The pairs do not depend on the order.
+            characters = keras.ops.flip(characters, axis=1)
+        places, operands = DigitPlaces._ids(
+            keras.ops.argmax(characters, axis=-1), length
+        )
+        count = max(min(length - 2, MAX_PLACES - 1), 1)
+        # [batch, length, count]: which place (units first) each character holds.
+        in_place = keras.ops.cast(
+            keras.ops.equal(
+                keras.ops.expand_dims(places, -1),
+                keras.ops.arange(1, count + 1, dtype="int32"),
+            ),
+            characters.dtype,
+        )
+        digits = characters[..., : len(DIGIT_IDS)]
+        by_place = [
+            keras.ops.einsum(
+                "blp,bl,bld->bpd",
+                in_place,
+                keras.ops.cast(keras.ops.equal(operands, operand), characters.dtype),
+                digits,
+            )
+            for operand in (0, 1)
+        ]
+        pairs = keras.ops.einsum("bpd,bqe->bpqde", *by_place)
+        pairs = keras.ops.reshape(pairs, (-1, count * count, len(DIGIT_IDS) ** 2))
+        columns = keras.ops.add(
+            keras.ops.expand_dims(keras.ops.arange(count, dtype="int32"), 1),
+            keras.ops.expand_dims(keras.ops.arange(1, count + 1, dtype="int32"), 0),
+        )
+        columns = keras.ops.broadcast_to(
+            keras.ops.reshape(columns, (1, count * count)),
+            (keras.ops.shape(characters)[0], count * count),
+        )
+        return pairs, columns
+
+    def get_config(self) -> dict:
+        """Returns the layer's config."""
+        return {**super().get_config(), "reversed_input": self.reversed_input}
+
+    def compute_output_spec(self, characters):
+        """`[batch, places**2, 100]` pairs and int32 `[batch, places**2]` columns."""
+        count = max(min(characters.shape[1] - 2, MAX_PLACES - 1), 1)
+        batch = characters.shape[0]
+        return (
+            keras.KerasTensor((batch, count * count, 100), dtype=characters.dtype),
+            keras.KerasTensor((batch, count * count), dtype="int32"),
+        )
+
+
+@keras.saving.register_keras_serializable(package="mnist_arith")
 class PositionEmbedding(keras.layers.Layer):
     """Adds a learned vector per sequence position to `[batch, length, dim]`."""
 

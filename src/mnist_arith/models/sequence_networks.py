@@ -10,6 +10,7 @@ import keras
 from mnist_arith.models.layers import MAX_PLACES
 from mnist_arith.models.layers import SPACE_ID
 from mnist_arith.models.layers import AnswerSlots
+from mnist_arith.models.layers import DigitPairs
 from mnist_arith.models.layers import DigitPlaces
 from mnist_arith.models.layers import EmptyAnswer
 from mnist_arith.models.layers import LeastSignificantFirst
@@ -34,15 +35,22 @@ DEFAULT_UNITS = {"transformer": 64, "lstm": 256, "gru": 256}
 _RECURRENT = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
 
-def embed_characters(characters, units, digit_places, reversed_input):
-    """Embeds one-hot (or probability) characters, with their digit places."""
+def embed_characters(
+    characters, units, digit_places, reversed_input, digit_pairs=False
+):
+    """Embeds one-hot (or probability) characters, with their digit places.
+
+    With `digit_pairs`, the embedded pairs of the operands' digits
+    (`DigitPairs`: which two digits meet, plus their answer column) follow
+    the characters as more tokens for the encoder to read.
+    """
     embedded = keras.layers.Dense(units, use_bias=False, name="character_embedding")(
         characters
     )
     if not digit_places:
         return embedded
     places, operands = DigitPlaces(reversed_input, name="digit_places")(characters)
-    return keras.layers.Add(name="with_places")(
+    embedded = keras.layers.Add(name="with_places")(
         [
             embedded,
             keras.layers.Embedding(MAX_PLACES, units, name="place_embedding")(places),
@@ -50,6 +58,20 @@ def embed_characters(characters, units, digit_places, reversed_input):
                 operands
             ),
         ]
+    )
+    if not digit_pairs:
+        return embedded
+    pairs, columns = DigitPairs(reversed_input, name="digit_pairs")(characters)
+    pairs = keras.layers.Add(name="pairs_with_columns")(
+        [
+            keras.layers.Dense(units, use_bias=False, name="pair_embedding")(pairs),
+            keras.layers.Embedding(2 * MAX_PLACES, units, name="column_embedding")(
+                columns
+            ),
+        ]
+    )
+    return keras.layers.Concatenate(axis=1, name="characters_and_pairs")(
+        [embedded, pairs]
     )
 
 
