@@ -1,6 +1,7 @@
 """Exact-match accuracy of image2text on held-out queries drawn in unseen handwriting.
 
-Builds the 2023 queries, splits them with a seeded train fraction, and trains
+Builds the 2023 queries (or the products, `--task multiplication`), splits
+them with a seeded train fraction, and trains
 `mnist_arith.image2text()` on the training queries rendered with the training
 pool's digits: a `QueryDataset` draws new handwriting for every query in every
 epoch. Every held-out query is then rendered once with the test pool's digits
@@ -20,9 +21,15 @@ on the same training pool, as the first recorded runs did: the `reader` model
 is `image2text(character_reader=reader)` with that reader, and its reading of
 the query images is printed as that model's bound.
 
+For products it also splits the held-out exact match by whether each query's
+operand-swapped twin was a training query. `--schedule warmup-cosine` with
+`--batch-size`, `--learning-rate` and `--weight-decay` trains with the recipe
+that `train text2text` uses.
+
 Run from the repository root:
 
     KERAS_BACKEND=jax python benchmarks/image2text_accuracy.py --train-fraction 0.5 --epochs 40
+    KERAS_BACKEND=tensorflow python benchmarks/image2text_accuracy.py --task multiplication --models reference --epochs 100 --batch-size 100 --learning-rate 0.005 --weight-decay 0.1 --schedule warmup-cosine
     KERAS_BACKEND=tensorflow python benchmarks/image2text_accuracy.py --models reference,notebook --epochs 30
 
 `--quick` trains one epoch on a small sample (a smoke run, not a result).
@@ -45,10 +52,21 @@ MODELS = {
     "reader": {},
 }
 
+TASKS = {"2023": "2023", "multiplication": "2023-multiplication"}
+
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--task", choices=sorted(TASKS), default="2023")
 parser.add_argument("--train-fraction", type=float, default=0.5)
 parser.add_argument("--epochs", type=int, default=40)
 parser.add_argument("--batch-size", type=int, default=64)
+parser.add_argument("--learning-rate", type=float, default=1e-3, help="the (peak) rate")
+parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's")
+parser.add_argument(
+    "--schedule",
+    choices=("constant", "warmup-cosine"),
+    default="constant",
+    help="the learning rate over training (warmup-cosine: mnist_arith.warmup_cosine)",
+)
 parser.add_argument("--models", default="ours", help=f"from {sorted(MODELS)}")
 parser.add_argument(
     "--digits",
@@ -64,7 +82,7 @@ parser.add_argument(
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
-queries = mnist_arith.make_queries("2023")
+queries = mnist_arith.make_queries(TASKS[args.task])
 if args.quick:
     queries = queries[np.random.default_rng(0).permutation(len(queries))[:1000]]
     args.epochs = 1
@@ -77,9 +95,10 @@ test_images = mnist_arith.render_query_images(
 
 print_run_header()
 print(
-    f"task:     2023 ({len(queries):,} queries), train {len(train):,} "
+    f"task:     {args.task} ({len(queries):,} queries), train {len(train):,} "
     f"({args.train_fraction:.0%}, seed {args.seed}), held-out {len(test):,}, "
-    f"{args.epochs} epochs, batch {args.batch_size}"
+    f"{args.epochs} epochs, batch {args.batch_size}, learning rate "
+    f"{args.learning_rate:g} ({args.schedule}), weight decay {args.weight_decay:g}"
 )
 print(
     f"digits:   {digits.source} ({len(digits.train_labels):,} train-pool digits "
@@ -113,12 +132,23 @@ if args.trained_reader:
     print_bound("trained reader", reader, time.perf_counter() - start)
 print()
 print(f"{'model':<12}{'exact match':>13}{'per character':>15}{'train s':>10}")
-results = {}
+results, answers = {}, {}
 for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
     settings = {"character_reader": reader} if name == "reader" else MODELS[name]
+    rate = args.learning_rate
+    if args.schedule == "warmup-cosine":
+        steps = -(-len(train) // args.batch_size) * args.epochs
+        rate = mnist_arith.warmup_cosine(args.learning_rate, steps)
+    optimizer = {"learning_rate": rate}
+    if not settings.get("course_model"):
+        optimizer["weight_decay"] = args.weight_decay
     model = mnist_arith.image2text(
-        queries.query_width, queries.answer_width, table.characters, **settings
+        queries.query_width,
+        queries.answer_width,
+        table.characters,
+        **optimizer,
+        **settings,
     )
     dataset = mnist_arith.QueryDataset(
         train,
@@ -133,6 +163,7 @@ for name in args.models.split(","):
     predicted = table.decode(model.predict(test_images, batch_size=1024, verbose=0))
     report = mnist_arith.analyze_errors(test, predicted)
     results[name] = report
+    answers[name] = predicted
     print(
         f"{name:<12}{report.exact_match:>13.2%}{report.character_accuracy:>15.2%}"
         f"{seconds:>10.0f}",
@@ -144,3 +175,14 @@ print()
 print(f"errors of {first}: {results[first].error_kinds}")
 print(f"exact match by operator: {results[first].by_operator}")
 print(f"exact match by answer length: {results[first].by_answer_length}")
+swapped = mnist_arith.twin_in_training(train, test)
+commutes = np.isin(test.operators[:, 0], ["+", "*"])
+for name, predicted in answers.items():
+    right = np.char.strip(predicted) == np.char.strip(test.answers)
+    for label, mask in (("was", swapped & commutes), ("was not", commutes & ~swapped)):
+        if mask.any():
+            print(
+                f"{name}: exact match on the {mask.sum():,} held-out + and * "
+                f"queries whose swapped query {label} trained on: "
+                f"{right[mask].mean():.2%}"
+            )
