@@ -483,6 +483,32 @@ def test_train_with_gated_feed_forward(tmp_path):
 
 
 @pytest.mark.not_jax
+def test_products_train_with_digit_pairs_unless_told_not_to(tmp_path):
+    paths = [tmp_path / "pairs.keras", tmp_path / "no-pairs.keras"]
+    for path, switch in zip(paths, ([], ["--no-digit-pairs"]), strict=True):
+        main(["train", "text2text", "--preset", "2023-multiplication",
+              "--num-samples", "64", "--units", "8", "--epochs", "1", "--quiet",
+              *switch, "--output", str(path)])  # fmt: skip
+    pairs, no_pairs = (keras.saving.load_model(path) for path in paths)
+    assert pairs.get_layer("digit_pairs") is not None
+    assert "digit_pairs" not in {layer.name for layer in no_pairs.layers}
+    assert no_pairs.get_config()["digit_pairs"] is False
+
+
+def test_digit_pairs_refused_where_they_cannot_apply(tmp_path, capsys):
+    path = tmp_path / "lstm.keras"
+    with pytest.raises(SystemExit) as raised:
+        main(["train", "text2text", "--cell", "lstm", "--digit-pairs",
+              "--num-samples", "64", "--epochs", "1", "--output", str(path)])  # fmt: skip
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnist-arith: error: ")
+    assert error.rstrip().endswith("Received: digit_pairs=True")
+    assert error.count("\n") == 1
+    assert not path.exists()
+
+
+@pytest.mark.not_jax
 def test_train_with_the_autoregressive_decoder(tmp_path, capsys):
     path = tmp_path / "units-first.keras"
     main(["train", "text2text", "--num-samples", "64", "--units", "8",

@@ -122,7 +122,13 @@ def _add_architecture_arguments(parser: argparse.ArgumentParser) -> None:
     architecture.add_argument(
         "--feed-forward",
         choices=("gelu", "gated"),
-        help="the transformer's feed-forward layers (gated: better on products)",
+        help="the transformer's feed-forward layers (default: gelu)",
+    )
+    architecture.add_argument(
+        "--digit-pairs",
+        action=argparse.BooleanOptionalAction,
+        help="let the transformer read every pair of the operands' digits with "
+        "its answer column (default: on for products, off for sums)",
     )
     architecture.add_argument(
         "--reverse", action="store_true", help="read the queries reversed"
@@ -195,6 +201,7 @@ def _factory_options(
         "decoder_layers": arguments.decoder_layers,
         "decoder": arguments.decoder,
         "feed_forward": arguments.feed_forward,
+        "digit_pairs": arguments.digit_pairs,
         "reverse_queries": arguments.reverse or None,
         "course_model": arguments.notebook or None,
     }
