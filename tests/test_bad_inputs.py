@@ -165,6 +165,11 @@ BAD_INPUTS = {
         ("negative seed", lambda: ma.DifferentiableAugmentation(seed=-1), ValueError, "seed"),
         ("images without channels", lambda: ma.DifferentiableAugmentation()(np.zeros((2, 8, 8)), training=True), ValueError, "images"),
     ],
+    "DigitPairs": [
+        ("reversed_input not a bool", lambda: ma.DigitPairs(reversed_input="yes"), ValueError, "reversed_input"),
+        ("ids instead of one-hot", lambda: ma.DigitPairs()(np.zeros((2, 5))), ValueError, "characters"),
+        ("too small a vocabulary", lambda: ma.DigitPairs()(np.zeros((2, 5, 4))), ValueError, "characters"),
+    ],
     "DigitPlaces": [
         ("reversed_input not a bool", lambda: ma.DigitPlaces(reversed_input="yes"), ValueError, "reversed_input"),
         ("reversed_input of 1", lambda: ma.DigitPlaces(reversed_input=1), ValueError, "reversed_input"),
