@@ -499,7 +499,8 @@ def test_digit_pairs_refused_where_they_cannot_apply(tmp_path, capsys):
     path = tmp_path / "lstm.keras"
     with pytest.raises(SystemExit) as raised:
         main(["train", "text2text", "--cell", "lstm", "--digit-pairs",
-              "--num-samples", "64", "--epochs", "1", "--output", str(path)])  # fmt: skip
+              "--num-samples", "64", "--epochs", "1",
+              "--output", str(path)])  # fmt: skip
     assert raised.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("mnist-arith: error: ")
@@ -889,8 +890,8 @@ COMMON_TRAIN_OPTIONS = {"-h", "--help", "--output", "--epochs", "--batch-size",
                         "--figure", "--quiet"}  # fmt: skip
 SPLIT = {"--preset", "--num-samples", "--train-fraction", "--split-by-pair", "--seed"}
 ARCHITECTURE = {"--cell", "--units", "--encoder-layers", "--decoder-layers",
-                "--decoder", "--feed-forward", "--reverse", "--learning-rate",
-                "--weight-decay", "--schedule"}  # fmt: skip
+                "--decoder", "--feed-forward", "--digit-pairs", "--reverse",
+                "--learning-rate", "--weight-decay", "--schedule"}  # fmt: skip
 GENERATIVE = {"--digits", "--latent-dim", "--seed", "--images", "--image-size",
               "--grayscale", "--cache", "--sample-dir", "--sample-every"}  # fmt: skip
 TRAIN_OPTIONS = {

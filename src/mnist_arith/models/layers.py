@@ -152,7 +152,7 @@ class DigitPairs(keras.layers.Layer):
         >>> from mnist_arith import MULTIPLICATION_VOCABULARY, CharacterTable
         >>> table = CharacterTable(MULTIPLICATION_VOCABULARY)
         >>> pairs, columns = DigitPairs()(table.encode(["12*34"]))
-        >>> pairs.shape, keras.ops.convert_to_numpy(columns).tolist()
+        >>> tuple(pairs.shape), keras.ops.convert_to_numpy(columns).tolist()
         ((1, 9, 100), [[1, 2, 3, 2, 3, 4, 3, 4, 5]])
         >>> pair = keras.ops.convert_to_numpy(pairs)[0, 0].reshape(10, 10)
         >>> [(int(i), int(j)) for i, j in zip(*pair.nonzero())]  # units: 2 and 4
