@@ -220,7 +220,9 @@ class DigitPairs(keras.layers.Layer):
         count = max(min(characters.shape[1] - 2, MAX_PLACES - 1), 1)
         batch = characters.shape[0]
         return (
-            keras.KerasTensor((batch, count * count, 100), dtype=characters.dtype),
+            keras.KerasTensor(
+                (batch, count * count, len(DIGIT_IDS) ** 2), dtype=characters.dtype
+            ),
             keras.KerasTensor((batch, count * count), dtype="int32"),
         )
 

@@ -350,7 +350,7 @@ class Text2Text(_SequenceModel):
             (`DigitPairs`, the lattice of long multiplication; needs
             `digit_places` and the transformer). `None` (the default): on
             for the multiplication vocabulary, where it took held-out
-            products from 87% to 99.9% (BENCHMARKS.md), off otherwise.
+            products from 87% to 100% (BENCHMARKS.md), off otherwise.
         reverse_queries: whether the model reads queries reversed (matters for
             recurrent cells).
         padding: how the answers the model learns are padded, as in
@@ -550,7 +550,7 @@ class Image2Text(_SequenceModel):
         if course_model:
             outputs = course_network(inputs, features, answer_length, table.size)
         else:
-            if reader is None:
+            if reader is None:  # No digit places: refuses digit_pairs=True.
                 self._resolve_digit_pairs(arch, table, False, "a character_reader")
                 embedded = keras.layers.Dense(
                     arch["units"], name="character_embedding"
