@@ -385,7 +385,7 @@ def draw_split_sweep(sweep: SplitSweep) -> Figure:
     figure, axes = _new_figure()
     for index, (name, values) in enumerate(sweep.exact_match.items()):
         line = axes.plot(sweep.splits, values, marker="o", linewidth=2, label=name)
-        _label_points(axes, sweep.splits, values, line[0].get_color(), below=index > 0)
+        _label_points(axes, sweep.splits, values, line[0].get_color(), index)
     axes.set_xticks(sweep.splits, [f"{split:g}%" for split in sweep.splits])
     axes.set_xlim(0, max(sweep.splits) * 1.12)
     axes.set_ylim(0, 110)
@@ -398,9 +398,13 @@ def draw_split_sweep(sweep: SplitSweep) -> Figure:
     return figure
 
 
-def _label_points(axes, splits, values, color, below):
-    offset = (6, -14) if below else (-6, 8)
-    alignment = "left" if below else "right"
+LABEL_PLACES = (((-6, 8), "right"), ((6, -14), "left"), ((6, 8), "left"))
+"""Where the labels of the first, second, third... line go (offset, alignment):
+above left, below right, above right."""
+
+
+def _label_points(axes, splits, values, color, index):
+    offset, alignment = LABEL_PLACES[index % len(LABEL_PLACES)]
     for split, value in zip(splits, values, strict=True):
         axes.annotate(
             f"{value:.2f}%",
