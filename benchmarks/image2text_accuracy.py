@@ -41,6 +41,8 @@ import time
 import keras
 import numpy as np
 from machine import print_run_header
+from training import add_optimizer_arguments
+from training import optimizer_options
 
 import mnist_arith
 from mnist_arith.data.characters import character_dataset
@@ -59,14 +61,7 @@ parser.add_argument("--task", choices=sorted(TASKS), default="2023")
 parser.add_argument("--train-fraction", type=float, default=0.5)
 parser.add_argument("--epochs", type=int, default=40)
 parser.add_argument("--batch-size", type=int, default=64)
-parser.add_argument("--learning-rate", type=float, default=1e-3, help="the (peak) rate")
-parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's")
-parser.add_argument(
-    "--schedule",
-    choices=("constant", "warmup-cosine"),
-    default="constant",
-    help="the learning rate over training (warmup-cosine: mnist_arith.warmup_cosine)",
-)
+add_optimizer_arguments(parser)
 parser.add_argument("--models", default="ours", help=f"from {sorted(MODELS)}")
 parser.add_argument(
     "--digits",
@@ -136,13 +131,7 @@ results, answers = {}, {}
 for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
     settings = {"character_reader": reader} if name == "reader" else MODELS[name]
-    rate = args.learning_rate
-    if args.schedule == "warmup-cosine":
-        steps = -(-len(train) // args.batch_size) * args.epochs
-        rate = mnist_arith.warmup_cosine(args.learning_rate, steps)
-    optimizer = {"learning_rate": rate}
-    if not settings.get("course_model"):
-        optimizer["weight_decay"] = args.weight_decay
+    optimizer = optimizer_options(args, len(train), bool(settings.get("course_model")))
     model = mnist_arith.image2text(
         queries.query_width,
         queries.answer_width,

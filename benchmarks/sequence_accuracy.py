@@ -38,6 +38,8 @@ import time
 import keras
 import numpy as np
 from machine import print_run_header
+from training import add_optimizer_arguments
+from training import optimizer_options
 
 import mnist_arith
 
@@ -67,14 +69,7 @@ parser.add_argument(
 )
 parser.add_argument("--epochs", type=int, default=300)
 parser.add_argument("--batch-size", type=int, default=32)
-parser.add_argument("--learning-rate", type=float, default=1e-3, help="the (peak) rate")
-parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's")
-parser.add_argument(
-    "--schedule",
-    choices=("constant", "warmup-cosine"),
-    default="constant",
-    help="the learning rate over training (warmup-cosine: mnist_arith.warmup_cosine)",
-)
+add_optimizer_arguments(parser)
 parser.add_argument("--models", default="ours,notebook", help=f"from {sorted(MODELS)}")
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument(
@@ -124,13 +119,9 @@ for fraction in fractions:
     x_test = table.encode(test.queries)
     for name in names:
         keras.utils.set_random_seed(args.seed)
-        rate = args.learning_rate
-        if args.schedule == "warmup-cosine":
-            steps = -(-len(train) // args.batch_size) * args.epochs
-            rate = mnist_arith.warmup_cosine(args.learning_rate, steps)
-        optimizer = {"learning_rate": rate, "weight_decay": args.weight_decay}
-        if MODELS[name].get("course_model"):
-            optimizer = {"learning_rate": rate}
+        optimizer = optimizer_options(
+            args, len(train), MODELS[name].get("course_model", False)
+        )
         settings = {"padding": queries.padding, **MODELS[name]}
         if args.digit_pairs != "auto" and not settings.get("course_model"):
             settings["digit_pairs"] = args.digit_pairs == "on"
