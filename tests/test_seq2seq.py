@@ -471,6 +471,8 @@ def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path, text_data)
     text.save(tmp_path / "text.keras")
     units_first = text2text(**SMALL, decoder="autoregressive")
     units_first.save(tmp_path / "units_first.keras")
+    products = text2text(5, 4, mnist_arith.MULTIPLICATION_VOCABULARY, **SMALL)
+    products.save(tmp_path / "products.keras")
     np.save(tmp_path / "queries.npy", text_data[0][:16])
     reader = mnist_arith.digit_reader(mnist_arith.MULTIPLICATION_VOCABULARY, filters=4)
     reader.save(tmp_path / "reader.keras")
@@ -479,13 +481,15 @@ def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path, text_data)
         "import json, sys, keras, mnist_arith\n"
         "import numpy as np\n"
         "out = {}\n"
-        "for name in ('text', 'reader', 'images', 'units_first'):\n"
+        "for name in ('text', 'reader', 'images', 'products', 'units_first'):\n"
         "    model = keras.saving.load_model(sys.argv[1] + f'/{name}.keras')\n"
         "    out[name] = [type(model).__name__, model.vocabulary,\n"
         "        getattr(model, 'padding', None),\n"
         "        getattr(model, 'query_length', None),\n"
         "        getattr(model, 'course_model', None),\n"
         "        getattr(model, 'decoder', None)]\n"
+        "pairs = keras.saving.load_model(sys.argv[1] + '/products.keras')\n"
+        "out['pairs'] = type(pairs.get_layer('digit_pairs')).__name__\n"
         "queries = np.load(sys.argv[1] + '/queries.npy')\n"
         "np.save(sys.argv[1] + '/answers.npy', model.predict(queries, verbose=0))\n"
         "print(json.dumps(out))\n"
@@ -509,6 +513,15 @@ def test_saved_models_tell_what_they_are_in_a_fresh_process(tmp_path, text_data)
         ],
         "images": ["Image2Text", COURSE, "right", 5, True, "parallel"],
         "units_first": ["Text2Text", COURSE, "right", 5, False, "autoregressive"],
+        "products": [
+            "Text2Text",
+            mnist_arith.MULTIPLICATION_VOCABULARY,
+            "right",
+            5,
+            False,
+            "parallel",
+        ],
+        "pairs": "DigitPairs",
     }
     # The autoregressive model (loaded last) answers as it did before saving.
     np.testing.assert_allclose(
