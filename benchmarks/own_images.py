@@ -31,6 +31,7 @@ Run from the repository root, on a folder made by `tools/prepare_stamps.py`
 """
 
 import argparse
+import pathlib
 import time
 
 import keras
@@ -48,6 +49,12 @@ parser.add_argument("--models", default="autoencoder,vae,gan")
 parser.add_argument("--augment", action="store_true", help="gan(augment=True)")
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--save", metavar="PREFIX", help="save PREFIX-<model>.keras")
+parser.add_argument(
+    "--figures",
+    metavar="DIR",
+    help="write DIR/own-images-<model>.png: held-out pictures and their "
+    "reconstructions (autoencoder, VAE) or samples (VAE, GAN)",
+)
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
 
@@ -111,6 +118,29 @@ class EpochTimes(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.start)
 
 
+def draw(name, model, low, high):
+    """Held-out pictures over their reconstructions, and prior samples."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    shown = held_out[:8]
+    width = len(shown)
+    grids, labels = [], []
+    if name != "gan":
+        rebuilt = model.predict(low + (high - low) * shown, verbose=0)
+        grids += [shown, (np.asarray(rebuilt) - low) / (high - low)]
+        labels += ["held out", "rebuilt"]
+    if name != "autoencoder":
+        samples = (model.generate(2 * width, seed=args.seed) - low) / (high - low)
+        grids += [samples[:width], samples[width:]]
+        labels += ["samples", "samples"]
+    figure = mnist_arith.plot_image_grid(
+        np.clip(np.stack(grids), 0, 1), row_labels=labels, value_range=(0, 1)
+    )
+    pathlib.Path(args.figures).mkdir(parents=True, exist_ok=True)
+    figure.savefig(f"{args.figures}/own-images-{name}.png", dpi=80, bbox_inches="tight")
+
+
 rows = []
 for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
@@ -146,6 +176,8 @@ for name in args.models.split(","):
             embed(np.clip(samples, 0, 1)), train_features
         )
         row["distance"] = distance
+    if args.figures:
+        draw(name, model, low, high)
     if args.save:
         model.save(f"{args.save}-{name}.keras")
     rows.append(row)
