@@ -250,7 +250,7 @@ def test_unreadable_files_are_user_errors(capsys, tmp_path, monkeypatch):
         (["train", "text2text", "--small"], "unrecognized arguments: --small"),
         (["train", "autoencoder", "--conditional"], "unrecognized arguments"),
         (["train", "vae", "--codes", "4"], "unrecognized arguments: --codes 4"),
-        (["train", "vae", "--small"], "unrecognized arguments: --small"),
+        (["train", "autoencoder", "--small"], "unrecognized arguments: --small"),
         (["train", "text2text", "--reader", "r.keras"], "unrecognized arguments"),
         (["train", "text2text", "--digits", "embedded"], "unrecognized arguments"),
         (["train", "gan", "--num-samples", "10"], "unrecognized arguments"),
@@ -635,6 +635,10 @@ def test_vae_train_sample_interpolate_evaluate(tmp_path, small_digits, capsys):
           "--epochs", "2", "--quiet", "--digits", small_digits,
           "--output", str(model_path)])  # fmt: skip
     assert "vae on 300 'file' training digits" in capsys.readouterr().out
+    # By default the wider networks (vae(preset="digits")).
+    loaded = keras.saving.load_model(model_path)
+    convolution = loaded.encoder.get_layer("conv_0")
+    assert convolution.filters == 64 and convolution.kernel_size == (4, 4)
     grid, strip = tmp_path / "grid.png", tmp_path / "strip.png"
     # A fresh process loads the saved model.
     sampled = run_cli("sample", str(model_path), "--rows", "2", "--columns", "3",
@@ -718,6 +722,19 @@ def test_gan_samples_are_seeded(tmp_path, small_digits, capsys):
               "--output", str(tmp_path / "q.png")])  # fmt: skip
     assert raised.value.code == 2
     assert "--queries does not apply to a gan model" in capsys.readouterr().err
+
+
+def test_small_vae_has_the_course_design(tmp_path, small_digits, capsys):
+    model_path = tmp_path / "vae.keras"
+    main(["train", "vae", "--small", "--epochs", "1", "--quiet",
+          "--digits", small_digits, "--output", str(model_path)])  # fmt: skip
+    assert "trained vae for 1 epoch" in capsys.readouterr().out
+    # vae(preset="digits-small"): latent 16, 32 then 64 3x3 filters.
+    model = keras.saving.load_model(model_path)
+    assert model.latent_dim == 16
+    convolutions = [model.encoder.get_layer(f"conv_{index}") for index in (0, 1)]
+    assert [layer.filters for layer in convolutions] == [32, 64]
+    assert {layer.kernel_size for layer in convolutions} == {(3, 3)}
 
 
 @pytest.mark.not_jax
@@ -904,7 +921,7 @@ TRAIN_OPTIONS = {
     "text2image": ({"--digits", "--decoder-epochs"} | SPLIT, 60, 100),
     "reader": ({"--preset", "--digits", "--seed"}, 15, 128),
     "autoencoder": (GENERATIVE, 30, 64),
-    "vae": (GENERATIVE | {"--conditional"}, 30, 64),
+    "vae": (GENERATIVE | {"--conditional", "--small"}, 30, 64),
     "gan": (GENERATIVE | {"--conditional", "--codes", "--small"}, 30, 64),
 }
 

@@ -286,6 +286,7 @@ def bad_folders(tmp_path):
         (["vae", "--images", "{good}", "--conditional"],
          "a folder of images has none. Received: --conditional"),
         (["gan", "--images", "{good}", "--small"], "Received: --small"),
+        (["vae", "--images", "{good}", "--small"], "Received: --small"),
         (["vae", "--image-size", "32"], "give --images DIR. Received: --image-size=32"),
         (["autoencoder", "--cache", "{cache}"], "Received: --cache='{cache}'"),
         (["gan", "--grayscale"], "Received: --grayscale"),

@@ -178,6 +178,38 @@ def test_loaded_model_trains_on(trained, data, tmp_path):
     assert int(loaded.optimizer.iterations) == 8
 
 
+def _convolutions(model):
+    return [
+        layer
+        for layer in model.encoder.layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+
+
+def test_default_networks_are_wider_with_a_smaller_latent():
+    model = vae()
+    assert model.latent_dim == 8 and model.image_shape == (28, 28, 1)
+    assert [layer.filters for layer in _convolutions(model)] == [64, 128]
+    assert {layer.kernel_size for layer in _convolutions(model)} == {(4, 4)}
+    transposed = [
+        layer
+        for layer in model.decoder.layers
+        if isinstance(layer, keras.layers.Conv2DTranspose)
+    ]
+    assert [layer.filters for layer in transposed] == [128, 64]
+    assert {layer.kernel_size for layer in transposed} == {(4, 4)}
+    assert model.decoder.output_shape == (None, 28, 28, 1)
+
+
+def test_small_digits_preset_is_the_course_design():
+    small = vae(preset="digits-small")
+    assert small.latent_dim == 16
+    assert [layer.filters for layer in _convolutions(small)] == [32, 64]
+    assert {layer.kernel_size for layer in _convolutions(small)} == {(3, 3)}
+    assert small.count_params() < vae().count_params() / 2
+    assert float(small.optimizer.learning_rate) == pytest.approx(1e-3)
+
+
 def test_faces_preset_follows_the_course():
     model = vae(preset="faces")
     assert model.latent_dim == 64 and model.image_shape == (64, 64, 3)

@@ -37,12 +37,14 @@ def register(models: argparse._SubParsersAction) -> None:
         "vae",
         "a variational autoencoder of the digits or of your images",
         "Trains a VAE on the training digits (or the images of a folder, with "
-        "--images); `--conditional` makes one that draws a requested digit.",
+        "--images); `--conditional` makes one that draws a requested digit, "
+        "`--small` one with the smaller networks of the course's design.",
         train_vae,
     )
     vae.add_argument(
         "--conditional", action="store_true", help="condition on the digit class"
     )
+    _add_small_option(vae, "the default ones: about four times faster, blurrier samples")
     gan = _add_generative_model(
         models,
         "gan",
@@ -62,12 +64,17 @@ def register(models: argparse._SubParsersAction) -> None:
         type=_common.positive_int,
         help="an InfoGAN code of this many values, learned without labels",
     )
-    gan.add_argument(
+    _add_small_option(
+        gan, "the InfoGAN paper's: about four times faster, far less legible digits"
+    )
+
+
+def _add_small_option(parser, instead_of):
+    parser.add_argument(
         "--small",
         action="store_true",
         help="the smaller networks of the course notebook's design (preset "
-        "'digits-small') instead of the InfoGAN paper's: about four times "
-        "faster, far less legible digits",
+        f"'digits-small') instead of {instead_of}",
     )
 
 
@@ -146,7 +153,7 @@ def train_vae(arguments: argparse.Namespace, verbose):
     import mnist_arith
     from mnist_arith.models.presets import VAE_PRESETS
 
-    networks = _networks(arguments, VAE_PRESETS)
+    networks = _networks(arguments, VAE_PRESETS, _digits_preset(arguments))
     data = _training_set(arguments, networks)
     model = mnist_arith.vae(
         latent_dim=arguments.latent_dim,
@@ -162,13 +169,7 @@ def train_gan(arguments: argparse.Namespace, verbose):
     import mnist_arith
     from mnist_arith.models.presets import GAN_PRESETS
 
-    if arguments.small and arguments.images is not None:
-        raise _common.UsageError(
-            "--small builds the small networks for 28x28 digits; with --images "
-            "the networks fit the images' size. Received: --small"
-        )
-    digits_preset = "digits-small" if arguments.small else "digits"
-    networks = _networks(arguments, GAN_PRESETS, digits_preset)
+    networks = _networks(arguments, GAN_PRESETS, _digits_preset(arguments))
     data = _training_set(arguments, networks)
     model = mnist_arith.gan(
         latent_dim=arguments.latent_dim,
@@ -178,6 +179,18 @@ def train_gan(arguments: argparse.Namespace, verbose):
         **networks,
     )
     return _fit(model, data, arguments, verbose)
+
+
+def _digits_preset(arguments) -> str:
+    """`"digits-small"` with `--small`, else `"digits"`; refused with `--images`."""
+    if not arguments.small:
+        return "digits"
+    if arguments.images is not None:
+        raise _common.UsageError(
+            "--small builds the small networks for 28x28 digits; with --images "
+            "the networks fit the images' size. Received: --small"
+        )
+    return "digits-small"
 
 
 def _networks(arguments, presets, digits_preset="digits") -> dict:
