@@ -18,8 +18,9 @@ N(0, 1) and, as the course's reports did, at a lower temperature (N(0, T^2),
 `gan`, `info-gan` (a 10-way InfoGAN code, `num_codes=10`; sampled with the
 codes in turn, and judged like an unconditional GAN: its codes are not labels)
 and `conditional-gan` build `gan()`'s default networks (the InfoGAN paper's);
-the `-small` models build `preset="digits-small"` (the course's design at the
-digits' size, the default of earlier versions), `-augmented` with
+`vae` and `conditional-vae` build `vae()`'s default networks; the `-small`
+models build `preset="digits-small"` (the course's design at the digits'
+size, the default of earlier versions), `-augmented` with
 `augment=True` (`DifferentiableAugmentation`), `-batch-norm` with
 `batch_norm=True`. For InfoGANs the script also reports how far the codes
 learned digit classes: the share of samples read as their code's most
@@ -54,6 +55,8 @@ SMALL = {"preset": "digits-small"}
 MODELS = {
     "vae": ("vae", {}),
     "conditional-vae": ("vae", {"num_classes": 10}),
+    "vae-small": ("vae", SMALL),
+    "conditional-vae-small": ("vae", {**SMALL, "num_classes": 10}),
     "gan": ("gan", {}),
     "info-gan": ("gan", {"num_codes": 10}),
     "conditional-gan": ("gan", {"num_classes": 10}),

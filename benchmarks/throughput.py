@@ -16,7 +16,10 @@ same process. The models:
 - `image2text`: `image2text(7, 4, padding="left", character_reader=None)`
   (its built-in character network, trained inside the model) on rendered
   float32 query images.
-- `vae`: `vae()` (28x28x1 digits, latent 16).
+- `vae`: `vae()` (28x28x1 digits, latent 8, 64 then 128 4x4 filters).
+- `vae-small`: `vae(preset="digits-small")`, the course's design at the
+  digits' size (latent 16, 32 then 64 3x3 filters; the default of earlier
+  versions).
 - `gan`: `gan()` (28x28x1 digits, the InfoGAN paper's networks; one
   discriminator and one generator update per batch).
 - `gan-small`: `gan(preset="digits-small")`, the smaller networks of the
@@ -24,11 +27,11 @@ same process. The models:
 - `text2image`: `text2image(7, 4, padding="left").fit(queries, answers)`,
   which trains its text part (a default `text2text`) through the `Text2Image`
   wrapper.
-- `vae-keras-gradient`, `gan-keras-gradient` (only when named in
-  `--models`): `vae` and `gan` with their transposed convolutions'
-  gradients taken by Keras's own op, the reference for the faster gradient
-  `TransposedConvolution` gives JAX on a CPU (elsewhere the two are the same
-  program).
+- `vae-keras-gradient`, `vae-small-keras-gradient`, `gan-keras-gradient`
+  (only when named in `--models`): `vae`, `vae-small` and `gan` with their
+  transposed convolutions' gradients taken by Keras's own op, the reference
+  for the faster gradient `TransposedConvolution` gives JAX on a CPU
+  (elsewhere the two are the same program).
 
 Models train as their factories compile them (`jit_compile="auto"`,
 `steps_per_execution=1`) unless `--jit-compile` or `--steps-per-execution` say
@@ -67,10 +70,15 @@ MODELS = (
     "text2image",
     "image2text",
     "vae",
+    "vae-small",
     "gan",
     "gan-small",
 )
-KERAS_GRADIENT = ("vae-keras-gradient", "gan-keras-gradient")
+KERAS_GRADIENT = (
+    "vae-keras-gradient",
+    "vae-small-keras-gradient",
+    "gan-keras-gradient",
+)
 """Measured when named: image models with Keras's transposed-convolution gradient."""
 REFERENCE = "notebook"
 
@@ -185,7 +193,8 @@ def build(name):
         model = mnist_arith.image2text(7, 4, padding="left", character_reader=None)
         return model, images, y_text
     if name.startswith("vae"):
-        return mnist_arith.vae(seed=args.seed), digit_images(), None
+        preset = "digits-small" if name.startswith("vae-small") else "digits"
+        return mnist_arith.vae(preset=preset, seed=args.seed), digit_images(), None
     preset = "digits-small" if name == "gan-small" else "digits"
     return mnist_arith.gan(preset=preset, seed=args.seed), 2 * digit_images() - 1, None
 
@@ -245,7 +254,7 @@ print(
 )
 print()
 print(
-    f"{'model':<20}{'parameters':>12}{'warm-up s':>11}{'steps':>7}{'ms/step':>10}"
+    f"{'model':<26}{'parameters':>12}{'warm-up s':>11}{'steps':>7}{'ms/step':>10}"
     f"{'samples/s':>11}{'vs notebook':>13}"
 )
 results = {}
@@ -254,7 +263,7 @@ for name in names:
     result = results[name]
     ratio = result["samples_per_second"] / results[REFERENCE]["samples_per_second"]
     print(
-        f"{name:<20}{result['parameters']:>12,}{result['warmup_seconds']:>11.1f}"
+        f"{name:<26}{result['parameters']:>12,}{result['warmup_seconds']:>11.1f}"
         f"{result['timed_steps']:>7}{result['step_ms']:>10.1f}{result['samples_per_second']:>11,.0f}"
         f"{ratio:>12.2f}x",
         flush=True,
