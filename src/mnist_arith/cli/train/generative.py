@@ -44,7 +44,9 @@ def register(models: argparse._SubParsersAction) -> None:
     vae.add_argument(
         "--conditional", action="store_true", help="condition on the digit class"
     )
-    _add_small_option(vae, "the default ones: about four times faster, blurrier samples")
+    _add_small_option(
+        vae, "the default ones: about four times faster, blurrier samples"
+    )
     gan = _add_generative_model(
         models,
         "gan",
