@@ -1,27 +1,14 @@
 """tools/make_benchmark_charts.py: the tables it reads and the charts it draws."""
 
-import importlib.util
 import math
-import pathlib
-import sys
 
 import pytest
 from PIL import Image
+from tool_scripts import ROOT
+from tool_scripts import load_tool
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 BENCHMARKS = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
-
-
-def _load_script():
-    path = ROOT / "tools" / "make_benchmark_charts.py"
-    spec = importlib.util.spec_from_file_location("make_benchmark_charts", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-charts = _load_script()
+charts = load_tool("make_benchmark_charts")
 
 SAMPLE = """\
 # Title

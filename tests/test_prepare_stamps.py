@@ -1,26 +1,11 @@
 """tools/prepare_stamps.py: cut-out pictures on white, square, in one folder."""
 
-import importlib.util
-import pathlib
-import sys
-
 import cv2
 import numpy as np
 import pytest
+from tool_scripts import load_tool
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def _load_script():
-    path = ROOT / "tools" / "prepare_stamps.py"
-    spec = importlib.util.spec_from_file_location("prepare_stamps", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-stamps = _load_script()
+stamps = load_tool("prepare_stamps")
 
 
 def test_transparent_pixels_become_white_and_the_picture_is_centred():
