@@ -91,8 +91,6 @@ def run(arguments: argparse.Namespace) -> None:
     images = images.reshape(arguments.paths, arguments.steps, *images.shape[1:])
     figure = mnist_arith.plot_interpolation(
         images,
-        title=f"{arguments.method} paths between prior samples, "
-        f"{arguments.steps} steps",
         value_range=model.value_range,
         image_width=_common.image_width(model.image_shape),
     )
