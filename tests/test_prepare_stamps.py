@@ -55,13 +55,18 @@ def test_writes_one_flat_folder_without_symbols_and_one_folder_per_group(
     assert sorted(path.name for path in groups.iterdir()) == ["animals", "food"]
     assert (groups / "food" / "food-pear.png").is_file()
     assert not (tmp_path / "pictures.partial").exists()
+    assert not (tmp_path / "pictures-groups.partial").exists()
     assert "2 pictures in" in capsys.readouterr().out
 
 
-def test_refuses_an_existing_output_folder(tmp_path):
+@pytest.mark.parametrize("existing", ["pictures", "pictures-groups"])
+def test_refuses_an_existing_output_folder(tmp_path, existing):
     source = tmp_path / "stamps"
     _write(source / "food" / "pear.png", np.zeros((4, 4, 3), np.uint8))
-    (tmp_path / "pictures").mkdir()
+    (tmp_path / existing).mkdir()
     with pytest.raises(SystemExit) as error:
-        stamps.main([str(source), str(tmp_path / "pictures")])
+        stamps.main([str(source), str(tmp_path / "pictures"), "--groups"])
     assert error.value.code == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["stamps", existing]
+    )

@@ -71,8 +71,10 @@ def main(argv=None) -> int:
     source, output = pathlib.Path(arguments.stamps), pathlib.Path(arguments.output)
     if not source.is_dir():
         parser.error(f"no such folder: {source}")
-    if output.exists():
-        parser.error(f"{output} exists already; choose a new folder")
+    groups = output.with_name(output.name + "-groups")
+    for folder in (output, groups) if arguments.groups else (output,):
+        if folder.exists():
+            parser.error(f"{folder} exists already; choose a new folder")
     files = sorted(
         path
         for path in source.rglob("*.png")
@@ -80,9 +82,12 @@ def main(argv=None) -> int:
     )
     if not files:
         parser.error(f"{source} holds no PNG stamps")
-    groups = output.with_name(output.name + "-groups")
+    # Written under `.partial` names and renamed at the end: an interrupted
+    # run leaves no folder that looks finished.
     partial = output.with_name(output.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    partial_groups = groups.with_name(groups.name + ".partial")
+    for folder in (partial, partial_groups):
+        shutil.rmtree(folder, ignore_errors=True)
     partial.mkdir(parents=True)
     counts = {}
     for path in files:
@@ -100,8 +105,10 @@ def main(argv=None) -> int:
         cv2.imwrite(str(partial / name), square)
         counts[parts[0]] = counts.get(parts[0], 0) + 1
         if arguments.groups:
-            (groups / parts[0]).mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(groups / parts[0] / name), square)
+            (partial_groups / parts[0]).mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(partial_groups / parts[0] / name), square)
+    if arguments.groups:
+        partial_groups.rename(groups)
     partial.rename(output)
     print(f"{sum(counts.values())} pictures in {output}:")
     for category, count in sorted(counts.items(), key=lambda item: -item[1]):
