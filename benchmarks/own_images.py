@@ -57,6 +57,8 @@ parser.add_argument(
 )
 parser.add_argument("--quick", action="store_true", help="smoke run: tiny and short")
 args = parser.parse_args()
+if args.augment and "gan" not in args.models.split(","):
+    parser.error("--augment applies to the GAN; add gan to --models")
 
 print_run_header()
 size = (args.image_size, args.image_size)
@@ -141,7 +143,6 @@ def draw(name, model, low, high):
     figure.savefig(f"{args.figures}/own-images-{name}.png", dpi=80, bbox_inches="tight")
 
 
-rows = []
 for name in args.models.split(","):
     keras.utils.set_random_seed(args.seed)
     options = {"preset": "faces", "input_shape": (*size, 3)}
@@ -163,7 +164,7 @@ for name in args.models.split(","):
         callbacks=[times],
     )
     later = times.seconds[1:] or times.seconds
-    row = {"model": name, "weights": model.count_params()}
+    row = {"weights": model.count_params()}
     row["epoch s"] = float(np.mean(later))
     if name in ("autoencoder", "vae"):
         for part, real in (("held-out", held_out), ("train", train)):
@@ -180,7 +181,6 @@ for name in args.models.split(","):
         draw(name, model, low, high)
     if args.save:
         model.save(f"{args.save}-{name}.keras")
-    rows.append(row)
     shown = ", ".join(
         f"{key} {value:,}"
         if key == "weights"
@@ -188,6 +188,5 @@ for name in args.models.split(","):
         if "error" in key
         else f"{key} {value:.2f}"
         for key, value in row.items()
-        if key != "model"
     )
     print(f"{name}: {shown}", flush=True)
